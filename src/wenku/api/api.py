@@ -1,0 +1,125 @@
+"""The HTTP API (Django Ninja); its OpenAPI document is served at /api/docs."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import File, Form, NinjaAPI, Schema
+from ninja.errors import HttpError
+from ninja.files import UploadedFile
+from ninja.security import APIKeyCookie, HttpBearer
+
+from wenku.accounts.models import ApiToken
+from wenku.library.ingest import Duplicate, IngestError, Metadata, ingest
+from wenku.library.models import Document
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str):
+        user = ApiToken.objects.user_for(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class SessionAuth(APIKeyCookie):
+    """A logged-in browser session; CSRF is checked, as for any form."""
+
+    param_name = "sessionid"
+
+    def authenticate(self, request: HttpRequest, key: str | None):
+        return request.user if request.user.is_authenticated else None
+
+
+api = NinjaAPI(
+    title="Wenku API",
+    version="1",
+    description="文库 API：上传文档、查询转换状态。认证：浏览器会话（需 CSRF）或 Bearer 令牌。",
+    auth=[BearerToken(), SessionAuth(csrf=True)],
+    docs_url="/docs",
+    urls_namespace="api",
+)
+
+
+class ErrorOut(Schema):
+    code: str
+    detail: str
+    existing_id: int | None = None
+
+
+class DocumentOut(Schema):
+    id: int
+    title: str
+    status: str
+    format: str
+    size: int
+    pages: int
+    preview_pages: int
+    progress: int
+    attempts: int
+    error: str
+    url: str
+
+    @staticmethod
+    def of(document: Document, *, show_error: bool = True) -> DocumentOut:
+        return DocumentOut(
+            id=document.number,
+            title=document.title,
+            status=document.status,
+            format=document.format,
+            size=document.size,
+            pages=document.page_count,
+            preview_pages=document.preview_page_count,
+            progress=document.progress,
+            attempts=document.attempts,
+            error=document.error if show_error else "",
+            url=document.get_absolute_url(),
+        )
+
+
+@api.post(
+    "/documents",
+    response={201: DocumentOut, 400: ErrorOut, 409: ErrorOut, 413: ErrorOut},
+    summary="上传一个文档",
+)
+def upload_document(
+    request: HttpRequest,
+    file: File[UploadedFile],
+    title: Form[str] = "",
+    description: Form[str] = "",
+    tags: Form[str] = "",
+    category: Form[str] = "",
+    price: Form[int] = 0,
+):
+    meta = Metadata(
+        title=title, description=description, tags=tags, category=category or None, price=price
+    )
+    try:
+        document = ingest(file, file.name or "", request.auth, meta)
+    except Duplicate as exc:
+        return 409, ErrorOut(code=exc.code, detail=exc.message, existing_id=exc.existing.number)
+    except IngestError as exc:
+        return (413 if exc.code == "too_large" else 400), ErrorOut(code=exc.code, detail=exc.message)
+    return 201, DocumentOut.of(document)
+
+
+@api.get(
+    "/documents/{number}",
+    response={200: DocumentOut, 404: ErrorOut},
+    auth=None,
+    summary="文档状态、页数与错误",
+)
+def get_document(request: HttpRequest, number: int):
+    document = Document.objects.filter(number=number).first()
+    user = request.user
+    if document is None:
+        raise HttpError(404, "文档不存在。")
+    # Token holders are authenticated lazily here, since the endpoint is public.
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("bearer "):
+        user = ApiToken.objects.user_for(header[7:].strip()) or user
+    is_owner = user.is_authenticated and (user.pk == document.uploader_id or user.is_staff)
+    if not is_owner and (
+        document.visibility == Document.Visibility.PRIVATE or not document.is_ready
+    ):
+        raise HttpError(404, "文档不存在。")
+    return DocumentOut.of(document, show_error=is_owner)

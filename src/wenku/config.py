@@ -1,0 +1,126 @@
+"""Every knob Wenku reads from the environment, typed, in one place.
+
+Settings modules and code read `CONFIG`; nothing else looks at `os.environ` for `WENKU_*`.
+Defaults are chosen so that one machine works with no configuration at all: data in `./var`,
+SQLite in the data folder, files on the local disk.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+
+def _env(name: str) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else None
+
+
+def _bool(value: str) -> bool:
+    if value.lower() in {"1", "true", "yes", "on"}:
+        return True
+    if value.lower() in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError(f"not a boolean: {value!r}")
+
+
+def _list(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+@dataclass(frozen=True)
+class Config:
+    """Values of the `WENKU_*` variables (the field name, upper-cased, after `WENKU_`)."""
+
+    data_dir: Path = Path("var")
+    # DATABASE_URL is the conventional name, so it is read without the prefix.
+    database_url: str = ""
+    storage_root: Path | None = None
+    secret_key: str = ""
+    debug: bool = False
+    allowed_hosts: list[str] = field(default_factory=lambda: ["127.0.0.1", "localhost"])
+    csrf_trusted_origins: list[str] = field(default_factory=list)
+    language: str = "zh-hans"
+    time_zone: str = "Asia/Shanghai"
+    site_name: str = "Wenku 文库"
+
+    # Uploads
+    max_upload_mb: int = 100
+    # A zip container (DOCX, XLSX, EPUB, ...) is refused when the sum of its declared member sizes
+    # or its compression ratio says it is a bomb.
+    max_unzipped_mb: int = 1024
+    max_zip_ratio: int = 200
+    max_zip_members: int = 20000
+
+    # Conversion time limits, scaled by the size of the file.
+    office_timeout_base: float = 60.0
+    office_timeout_per_mb: float = 20.0
+    office_timeout_max: float = 900.0
+    render_timeout_per_page: float = 10.0
+    text_timeout_per_page: float = 1.0
+    max_attempts: int = 3
+    retry_backoff: float = 5.0
+
+    # Previews: the site default (pages and share of the document); a document may override it.
+    preview_pages: int = 20
+    preview_percent: int = 100
+    preview_width: int = 900
+    webp_quality: int = 75
+    webp_method: int = 2
+
+    # Workers
+    workers: int = 0  # 0 means one per CPU core
+    worker_poll_interval: float = 0.2
+    lease_seconds: float = 60.0
+    unoserver: bool = True
+    unoserver_recycle_after: int = 200
+    soffice: str = "soffice"
+    uno_python: str = "/usr/bin/python3"
+
+    @property
+    def storage_dir(self) -> Path:
+        return self.storage_root or self.data_dir / "storage"
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return self.max_upload_mb * 1024 * 1024
+
+    @property
+    def max_unzipped_bytes(self) -> int:
+        return self.max_unzipped_mb * 1024 * 1024
+
+    @property
+    def worker_count(self) -> int:
+        return self.workers or max(1, os.cpu_count() or 1)
+
+
+def load() -> Config:
+    """Build a Config from the environment, with a clear error for a malformed value."""
+    values: dict[str, object] = {}
+    for f in fields(Config):
+        name = "DATABASE_URL" if f.name == "database_url" else f"WENKU_{f.name.upper()}"
+        raw = _env(name)
+        if raw is None:
+            continue
+        kind = str(f.type)
+        try:
+            if "Path" in kind:
+                values[f.name] = Path(raw).expanduser()
+            elif kind == "bool":
+                values[f.name] = _bool(raw)
+            elif kind == "int":
+                values[f.name] = int(raw)
+            elif kind == "float":
+                values[f.name] = float(raw)
+            elif kind.startswith("list"):
+                values[f.name] = _list(raw)
+            else:
+                values[f.name] = raw
+        except ValueError as exc:
+            raise SystemExit(f"{name}: {exc}") from None
+    config = Config(**values)  # type: ignore[arg-type]
+    return config
+
+
+CONFIG = load()

@@ -1,0 +1,227 @@
+"""Office documents to PDF with LibreOffice, kept warm through unoserver.
+
+Each worker process owns one `OfficeConverter`: its own unoserver, its own LibreOffice profile
+and ports, restarted after a number of conversions (soffice grows to ~500 MB) or when it stops
+answering. When unoserver cannot be used, a cold `soffice --convert-to` is the fallback.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import logging
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import xmlrpc.client
+from pathlib import Path
+
+from wenku.config import CONFIG
+
+from .errors import ConversionError, StepTimeout
+
+log = logging.getLogger("wenku.conversion")
+FONTS_CONF = Path(__file__).with_name("fonts.conf")
+# The input filter LibreOffice should use for files we prepare ourselves (EPUB and TXT as HTML).
+HTML_FILTER = "HTML (StarWriter)"
+
+
+def office_env(profile: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env["FONTCONFIG_FILE"] = str(FONTS_CONF)
+    env["HOME"] = str(profile)  # LibreOffice writes caches under $HOME
+    env.pop("PYTHONPATH", None)
+    env.pop("VIRTUAL_ENV", None)
+    return env
+
+
+def office_timeout(size_bytes: int) -> float:
+    seconds = CONFIG.office_timeout_base + CONFIG.office_timeout_per_mb * size_bytes / 1024**2
+    return min(seconds, CONFIG.office_timeout_max)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _kill_group(proc: subprocess.Popen | None) -> None:
+    if proc is None or proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.wait(timeout=10)
+
+
+class _TimeoutTransport(xmlrpc.client.Transport):
+    def __init__(self, timeout: float) -> None:
+        super().__init__()
+        self.timeout = timeout
+
+    def make_connection(self, host):  # type: ignore[no-untyped-def]
+        conn = super().make_connection(host)
+        conn.timeout = self.timeout
+        return conn
+
+
+class OfficeConverter:
+    """Converts files to PDF with a warm LibreOffice; one instance per worker process."""
+
+    def __init__(self, workdir: Path, *, use_unoserver: bool | None = None) -> None:
+        self.workdir = workdir
+        self.use_unoserver = CONFIG.unoserver if use_unoserver is None else use_unoserver
+        self.proc: subprocess.Popen | None = None
+        self.port = 0
+        self.conversions = 0
+        self.starts = 0
+
+    # -- unoserver lifecycle -------------------------------------------------------------
+    def _pythonpath(self) -> Path:
+        """A folder holding only unoserver, for the system Python that has `uno`.
+
+        unoserver is pure Python and lives in our venv, but must run under the interpreter that
+        LibreOffice's python3-uno was built for; giving it the whole venv would mix versions.
+        """
+        dist = importlib.metadata.distribution("unoserver")
+        target = self.workdir / "unoserver-path"
+        target.mkdir(parents=True, exist_ok=True)
+        package = Path(str(dist.locate_file("unoserver")))
+        info = Path(str(dist._path))  # type: ignore[attr-defined]
+        for src in (package, info):
+            link = target / src.name
+            if not link.exists():
+                link.symlink_to(src)
+        return target
+
+    def start(self) -> None:
+        """Start unoserver and wait until it answers (about 7 s: unoserver sleeps that long)."""
+        self.stop()
+        profile = self.workdir / "profile"
+        profile.mkdir(parents=True, exist_ok=True)
+        self.port, uno_port = _free_port(), _free_port()
+        env = office_env(profile)
+        env["PYTHONPATH"] = str(self._pythonpath())
+        cmd = [
+            CONFIG.uno_python, "-m", "unoserver.server",
+            "--interface", "127.0.0.1", "--port", str(self.port),
+            "--uno-interface", "127.0.0.1", "--uno-port", str(uno_port),
+            "--user-installation", str(profile.resolve()),
+            "--executable", shutil.which(CONFIG.soffice) or CONFIG.soffice,
+            "--quiet",
+        ]  # fmt: skip
+        log_file = (self.workdir / "unoserver.log").open("ab")
+        self.proc = subprocess.Popen(
+            cmd, env=env, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        log_file.close()
+        self.starts += 1
+        self.conversions = 0
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise ConversionError("LibreOffice 服务启动失败", permanent=False)
+            try:
+                self._proxy(5).info()
+                return
+            except (OSError, xmlrpc.client.Error):
+                time.sleep(0.25)
+        self.stop()
+        raise ConversionError("LibreOffice 服务启动超时", permanent=False)
+
+    def stop(self) -> None:
+        # unoserver does not exit promptly on SIGTERM; its soffice child is in its group.
+        _kill_group(self.proc)
+        self.proc = None
+
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def _proxy(self, timeout: float) -> xmlrpc.client.ServerProxy:
+        return xmlrpc.client.ServerProxy(
+            f"http://127.0.0.1:{self.port}", allow_none=True, transport=_TimeoutTransport(timeout)
+        )
+
+    # -- conversion ------------------------------------------------------------------------
+    def convert(self, src: Path, dst: Path, *, timeout: float, infilter: str | None = None) -> Path:
+        """Convert `src` to the PDF `dst` within `timeout` seconds."""
+        if self.use_unoserver:
+            try:
+                return self._convert_warm(src, dst, timeout, infilter)
+            except StepTimeout:
+                self.stop()  # a stuck LibreOffice stays stuck: throw it away
+                raise
+            except ConversionError as exc:
+                log.warning("unoserver failed (%s); falling back to cold soffice", exc)
+                self.stop()
+        return convert_cold(src, dst, self.workdir / "cold-profile", timeout, infilter)
+
+    def _convert_warm(self, src: Path, dst: Path, timeout: float, infilter: str | None) -> Path:
+        if not self.alive() or self.conversions >= CONFIG.unoserver_recycle_after:
+            self.start()
+        dst.unlink(missing_ok=True)
+        started = time.monotonic()
+        try:
+            self._proxy(timeout).convert(
+                str(src.resolve()), None, str(dst.resolve()), "pdf", None, [], False, infilter, None
+            )
+        except TimeoutError as exc:
+            raise StepTimeout("LibreOffice 转换", timeout) from exc
+        except (OSError, xmlrpc.client.Error) as exc:
+            if time.monotonic() - started >= timeout:
+                raise StepTimeout("LibreOffice 转换", timeout) from exc
+            raise ConversionError(f"LibreOffice 转换出错：{_short(exc)}", permanent=False) from exc
+        finally:
+            self.conversions += 1
+        if not dst.exists() or dst.stat().st_size == 0:
+            raise ConversionError("LibreOffice 未能生成 PDF", permanent=False)
+        return dst
+
+
+def convert_cold(
+    src: Path, dst: Path, profile: Path, timeout: float, infilter: str | None = None
+) -> Path:
+    """One `soffice --convert-to pdf` process; about 2 s of start-up per file."""
+    outdir = dst.parent / f"cold-{os.getpid()}-{time.monotonic_ns()}"
+    outdir.mkdir(parents=True)
+    profile.mkdir(parents=True, exist_ok=True)
+    cmd = [
+        shutil.which(CONFIG.soffice) or CONFIG.soffice,
+        "--headless", "--norestore", "--nologo", "--nodefault", "--nolockcheck",
+        f"-env:UserInstallation={profile.resolve().as_uri()}",
+    ]  # fmt: skip
+    if infilter:
+        cmd.append(f"--infilter={infilter}")
+    cmd += ["--convert-to", "pdf", "--outdir", str(outdir), str(src.resolve())]
+    proc = subprocess.Popen(
+        cmd,
+        env=office_env(profile),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+        _, stderr = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired as exc:
+        _kill_group(proc)
+        shutil.rmtree(outdir, ignore_errors=True)
+        raise StepTimeout("LibreOffice 转换", timeout) from exc
+    produced = outdir / (src.stem + ".pdf")
+    try:
+        # soffice exits 0 even when it converted nothing: the file is the only proof.
+        if not produced.exists() or produced.stat().st_size == 0:
+            detail = stderr.decode(errors="replace").strip()[-200:]
+            raise ConversionError(f"LibreOffice 未能生成 PDF。{detail}", permanent=False)
+        produced.replace(dst)
+    finally:
+        shutil.rmtree(outdir, ignore_errors=True)
+    return dst
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[-1][:200] if text else type(exc).__name__

@@ -1,0 +1,280 @@
+"""Converting one Document: claim it, build its pages, publish or fail it, and recover the lost.
+
+The Document row is the truth about a conversion. A worker claims a queued document with a
+conditional UPDATE (so two workers never convert the same one, on SQLite or PostgreSQL), holds a
+lease it renews at every step, and publishes pages, PDF and status in one transaction. A document
+whose worker died or overran its lease is re-queued (or failed, after the last attempt) by
+`recover_abandoned`, which every worker runs at start and then periodically.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import shutil
+import socket
+import tempfile
+import time
+import uuid
+from contextlib import suppress
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.base import ContentFile, File
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from wenku.config import CONFIG
+from wenku.library.models import Document, Page
+
+from .detect import detect
+from .errors import ConversionError
+from .office import OfficeConverter, office_timeout
+from .pdf import extract_pages
+from .pipeline import to_pdf
+
+log = logging.getLogger("wenku.conversion")
+
+HOSTNAME = socket.gethostname()
+WORKER_ID = f"{HOSTNAME}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+_converter: OfficeConverter | None = None
+
+
+def set_worker_identity(worker_id: str, converter: OfficeConverter | None) -> None:
+    global WORKER_ID, _converter
+    WORKER_ID, _converter = worker_id, converter
+
+
+def converter() -> OfficeConverter:
+    global _converter
+    if _converter is None:
+        workdir = Path(settings.DATA_DIR) / "run" / f"office-{os.getpid()}"
+        _converter = OfficeConverter(workdir)
+    return _converter
+
+
+def enqueue(document: Document, *, delay: float = 0) -> None:
+    """Queue the conversion of `document` (call inside the transaction that queued it)."""
+    from .tasks import convert_document
+
+    task = convert_document
+    if delay:
+        task = task.using(run_after=timezone.now() + dt.timedelta(seconds=delay))
+    result = task.enqueue(document.pk)
+    Document.objects.filter(pk=document.pk).update(task_id=str(result.id))
+
+
+def _extend_lease(document: Document, seconds: float, **fields: object) -> None:
+    Document.objects.filter(pk=document.pk, lease_owner=WORKER_ID).update(
+        lease_expires_at=timezone.now() + dt.timedelta(seconds=seconds + CONFIG.lease_seconds),
+        updated_at=timezone.now(),
+        **fields,
+    )
+
+
+def claim(document_id: int) -> Document | None:
+    now = timezone.now()
+    claimed = Document.objects.filter(pk=document_id, status=Document.Status.QUEUED).update(
+        status=Document.Status.CONVERTING,
+        attempts=F("attempts") + 1,
+        lease_owner=WORKER_ID,
+        lease_expires_at=now + dt.timedelta(seconds=CONFIG.lease_seconds),
+        progress=1,
+        stage="准备中",
+        updated_at=now,
+    )
+    return Document.objects.get(pk=document_id) if claimed else None
+
+
+def run_conversion(document_id: int) -> dict:
+    document = claim(document_id)
+    if document is None:
+        return {"document": document_id, "skipped": "not queued"}
+    workdir = Path(tempfile.mkdtemp(prefix=f"doc-{document.pk}-", dir=settings.DATA_DIR / "tmp"))
+    started = time.monotonic()
+    try:
+        _convert(document, workdir)
+    except ConversionError as exc:
+        _fail(document, exc)
+    except Exception as exc:  # noqa: BLE001 - a bug must not leave the document converting
+        log.exception("conversion of document %s crashed", document.pk)
+        _fail(document, ConversionError(f"内部错误：{type(exc).__name__}", permanent=False))
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    document.refresh_from_db()
+    log.info(
+        "document %s %s in %.2fs (%s pages)",
+        document.pk,
+        document.status,
+        time.monotonic() - started,
+        document.page_count,
+    )
+    return {"document": document.pk, "status": document.status, "pages": document.page_count}
+
+
+def _local_original(document: Document, workdir: Path) -> Path:
+    try:
+        return Path(default_storage.path(document.original.name))
+    except NotImplementedError:  # remote storage: bring the file here
+        local = workdir / Path(document.original.name).name
+        with default_storage.open(document.original.name) as src, local.open("wb") as dst:
+            shutil.copyfileobj(src, dst, 1024 * 1024)
+        return local
+
+
+def _convert(document: Document, workdir: Path) -> None:
+    source = _local_original(document, workdir)
+    detected = detect(source, document.original_filename)
+    size = source.stat().st_size
+    if detected.format != "pdf":
+        _extend_lease(document, office_timeout(size), stage="转换为 PDF", progress=5)
+    pdf_path = to_pdf(source, detected, workdir, converter(), title=document.title)
+
+    _extend_lease(document, CONFIG.render_timeout_per_page, stage="生成预览", progress=40)
+    image_dir = f"pages/{document.pk}"
+    _delete_page_files(document)
+    pages: list[Page] = []
+    last_update = time.monotonic()
+
+    def previewable(count: int) -> int:
+        document.page_count = count
+        return min(count, document.effective_preview_limit())
+
+    for result in extract_pages(pdf_path, previewable=previewable):
+        page = Page(
+            document=document,
+            number=result.number,
+            text=result.text,
+            width_pt=result.width_pt,
+            height_pt=result.height_pt,
+        )
+        if result.image is not None:
+            page.image = default_storage.save(
+                f"{image_dir}/{uuid.uuid4().hex[:12]}-{result.number}.webp",
+                ContentFile(result.image),
+            )
+            page.image_width, page.image_height = result.image_width, result.image_height
+            page.image_bytes = len(result.image)
+        pages.append(page)
+        if time.monotonic() - last_update > 0.5:
+            last_update = time.monotonic()
+            progress = 40 + int(55 * result.number / max(document.page_count, 1))
+            _extend_lease(document, CONFIG.render_timeout_per_page, progress=progress)
+
+    pdf_name = document.original.name
+    if pdf_path != source:
+        with pdf_path.open("rb") as f:
+            pdf_name = default_storage.save(f"pdfs/{document.pk}-{uuid.uuid4().hex[:8]}.pdf", File(f))
+    _publish(document, pages, pdf_name)
+
+
+def _delete_page_files(document: Document) -> None:
+    for name in Page.objects.filter(document=document).exclude(image="").values_list("image", flat=True):
+        with suppress(OSError):
+            default_storage.delete(name)
+
+
+@transaction.atomic
+def _publish(document: Document, pages: list[Page], pdf_name: str) -> None:
+    owned = (
+        Document.objects.select_for_update()
+        .filter(pk=document.pk, lease_owner=WORKER_ID, status=Document.Status.CONVERTING)
+        .exists()
+    )
+    if not owned:  # recovered by someone else meanwhile: their attempt wins
+        transaction.on_commit(lambda: [default_storage.delete(p.image.name) for p in pages if p.image])
+        return
+    Page.objects.filter(document=document).delete()
+    Page.objects.bulk_create(pages, batch_size=500)
+    previewable = sum(1 for p in pages if p.image)
+    Document.objects.filter(pk=document.pk).update(
+        status=Document.Status.READY,
+        page_count=len(pages),
+        preview_page_count=previewable,
+        pdf=pdf_name,
+        progress=100,
+        stage="",
+        error="",
+        lease_owner="",
+        lease_expires_at=None,
+        converted_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+
+
+def _fail(document: Document, exc: ConversionError) -> None:
+    document.refresh_from_db()
+    _give_up_or_retry(document, exc.message, permanent=exc.permanent, owner=WORKER_ID)
+
+
+@transaction.atomic
+def _give_up_or_retry(document: Document, message: str, *, permanent: bool, owner: str) -> None:
+    mine = Document.objects.filter(
+        pk=document.pk, status=Document.Status.CONVERTING, lease_owner=owner
+    )
+    common = {"lease_owner": "", "lease_expires_at": None, "stage": "", "updated_at": timezone.now()}
+    attempts = document.attempts
+    if permanent or attempts >= CONFIG.max_attempts:
+        suffix = f"（已尝试 {attempts} 次）" if attempts > 1 else ""
+        mine.update(status=Document.Status.FAILED, error=message + suffix, progress=0, **common)
+        return
+    delay = CONFIG.retry_backoff * 2 ** (attempts - 1)
+    updated = mine.update(
+        status=Document.Status.QUEUED,
+        error=f"第 {attempts} 次转换失败：{message}。将在 {delay:.0f} 秒后自动重试。",
+        progress=0,
+        **common,
+    )
+    if updated:
+        enqueue(document, delay=delay)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _owner_dead(owner: str) -> bool:
+    host, _, rest = owner.partition(":")
+    pid = rest.partition(":")[0]
+    return host == HOSTNAME and pid.isdigit() and not _pid_alive(int(pid))
+
+
+def recover_abandoned() -> int:
+    """Re-queue (or fail, after the last attempt) documents whose worker is gone or overdue."""
+    now = timezone.now()
+    candidates = Document.objects.filter(status=Document.Status.CONVERTING).filter(
+        Q(lease_expires_at__lt=now) | Q(lease_owner__startswith=f"{HOSTNAME}:")
+    )
+    recovered = 0
+    for document in candidates:
+        overdue = document.lease_expires_at is not None and document.lease_expires_at < now
+        if not overdue and not _owner_dead(document.lease_owner):
+            continue
+        _mark_task_lost(document)
+        _give_up_or_retry(
+            document,
+            "转换进程意外中断或超时",
+            permanent=False,
+            owner=document.lease_owner,
+        )
+        recovered += 1
+        log.warning("recovered document %s from %s", document.pk, document.lease_owner)
+    return recovered
+
+
+def _mark_task_lost(document: Document) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    if document.task_id:
+        DBTaskResult.objects.filter(id=document.task_id, status="RUNNING").update(
+            status="FAILED", finished_at=timezone.now()
+        )

@@ -1,0 +1,5 @@
+from wenku.config import CONFIG
+
+
+def site(request):
+    return {"site_name": CONFIG.site_name}

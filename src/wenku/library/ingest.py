@@ -1,0 +1,196 @@
+"""The one way a file enters the library, behind the web form, the API and `wenku import`.
+
+Checks come first and store nothing: name, size, content (by its bytes, not its extension),
+safety (zip bombs, XXE, passwords). Then the original is stored once per SHA-256 and the document
+and its conversion task are created in one transaction, so there is never a document without a
+queued conversion, nor a task for a document that does not exist.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+
+from wenku.config import CONFIG
+from wenku.conversion.detect import detect
+from wenku.conversion.errors import RejectedFile
+
+from .models import Category, Document, Tag
+
+MAX_TITLE = 200
+MAX_TAGS = 10
+
+
+class IngestError(Exception):
+    """The upload was refused; `message` says why in words a user understands."""
+
+    def __init__(self, message: str, *, code: str = "invalid", field: str = "file") -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.field = field
+
+
+class Duplicate(IngestError):
+    def __init__(self, existing: Document) -> None:
+        super().__init__(
+            f"该文件已在文库中：文档 {existing.number}《{existing.title}》。",
+            code="duplicate",
+        )
+        self.existing = existing
+
+
+@dataclass
+class Metadata:
+    title: str = ""
+    description: str = ""
+    tags: list[str] = field(default_factory=list)
+    category: Category | str | None = None
+    price: int = 0
+    preview_limit: int | None = None
+    visibility: str = Document.Visibility.PUBLIC
+
+
+def clean_filename(name: str) -> str:
+    """The file's own name without any folder, control characters or reserved characters."""
+    name = unicodedata.normalize("NFC", name or "")
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
+    name = re.sub(r'[<>:"|?*]', "_", name).strip().lstrip(".").strip()
+    if len(name) > 200:
+        stem, dot, ext = name.rpartition(".")
+        name = (stem[: 190] + dot + ext[:9]) if dot else name[:200]
+    return name or "未命名"
+
+
+def clean_title(title: str, filename: str) -> str:
+    title = "".join(ch for ch in (title or "") if unicodedata.category(ch)[0] != "C").strip()
+    if not title:
+        title = filename.rsplit(".", 1)[0] if "." in filename else filename
+    title = re.sub(r"\s+", " ", title)
+    if len(title) > MAX_TITLE:
+        raise IngestError(f"标题过长（{len(title)} 字），最多 {MAX_TITLE} 字。", field="title")
+    return title
+
+
+def clean_tags(tags: list[str] | str) -> list[str]:
+    if isinstance(tags, str):
+        tags = re.split(r"[,，;；\s]+", tags)
+    out: list[str] = []
+    for tag in tags:
+        tag = "".join(ch for ch in tag if unicodedata.category(ch)[0] != "C").strip()
+        if not tag or tag in out:
+            continue
+        if len(tag) > 50:
+            raise IngestError(f"标签“{tag[:20]}…”过长，最多 50 字。", field="tags")
+        out.append(tag)
+    if len(out) > MAX_TAGS:
+        raise IngestError(f"标签最多 {MAX_TAGS} 个。", field="tags")
+    return out
+
+
+def _spool(source: BinaryIO | Path, tmpdir: Path) -> tuple[Path, str, int, bool]:
+    """A local path for the upload, its SHA-256 and size; the bool says we made a copy."""
+    digest = hashlib.sha256()
+    if isinstance(source, Path):
+        with source.open("rb") as f:
+            for chunk in iter(lambda: f.read(1024 * 1024), b""):
+                digest.update(chunk)
+        return source, digest.hexdigest(), source.stat().st_size, False
+    fd, name = tempfile.mkstemp(dir=tmpdir, prefix="upload-")
+    size = 0
+    with os.fdopen(fd, "wb") as out:
+        for chunk in iter(lambda: source.read(1024 * 1024), b""):
+            size += len(chunk)
+            if size > CONFIG.max_upload_bytes:
+                out.close()
+                Path(name).unlink(missing_ok=True)
+                raise IngestError(
+                    f"文件过大，上限为 {CONFIG.max_upload_mb} MB。", code="too_large"
+                )
+            digest.update(chunk)
+            out.write(chunk)
+    return Path(name), digest.hexdigest(), size, True
+
+
+def ingest(source: BinaryIO | Path, filename: str, uploader, meta: Metadata | None = None) -> Document:
+    """Check, store and queue one file. Raises IngestError (or Duplicate) and stores nothing."""
+    meta = meta or Metadata()
+    filename = clean_filename(filename)
+    title = clean_title(meta.title, filename)
+    tags = clean_tags(meta.tags)
+    if meta.price < 0 or meta.price > 100_000:
+        raise IngestError("价格须在 0 到 100000 积分之间。", field="price")
+    if meta.preview_limit is not None and meta.preview_limit < 0:
+        raise IngestError("预览页数不能为负数。", field="preview_limit")
+    category = meta.category
+    if isinstance(category, str):
+        try:
+            category = Category.from_path(category)
+        except ValueError as exc:
+            raise IngestError(str(exc), field="category") from exc
+
+    tmpdir = Path(settings.DATA_DIR) / "tmp"
+    path, sha256, size, copied = _spool(source, tmpdir)
+    try:
+        try:
+            detected = detect(path, filename)
+        except RejectedFile as exc:
+            raise IngestError(exc.message, code=exc.code) from exc
+        existing = Document.objects.filter(sha256=sha256).first()
+        if existing is not None:
+            raise Duplicate(existing)
+        name = f"originals/{sha256[:2]}/{sha256}.{detected.format}"
+        if not default_storage.exists(name):
+            with path.open("rb") as f:
+                stored = default_storage.save(name, File(f))
+            if stored != name:  # another upload of the same bytes stored it meanwhile
+                default_storage.delete(stored)
+        return _create(
+            meta, title, tags, category, uploader, filename, detected.format, size, sha256, name
+        )
+    finally:
+        if copied:
+            path.unlink(missing_ok=True)
+
+
+def _create(meta, title, tags, category, uploader, filename, fmt, size, sha256, name) -> Document:
+    from wenku.conversion.runner import enqueue
+
+    try:
+        with transaction.atomic():
+            document = Document.objects.create(
+                title=title,
+                description=meta.description.strip(),
+                category=category,
+                uploader=uploader,
+                original_filename=filename,
+                format=fmt,
+                size=size,
+                sha256=sha256,
+                original=name,
+                price=meta.price,
+                preview_limit=meta.preview_limit,
+                visibility=meta.visibility,
+            )
+            if tags:
+                document.tags.set([Tag.objects.get_or_create(name=t)[0] for t in tags])
+            enqueue(document)
+    except IntegrityError:
+        existing = Document.objects.filter(sha256=sha256).first()
+        if existing is None:
+            raise
+        raise Duplicate(existing) from None
+    return document
+

@@ -1,0 +1,244 @@
+import secrets
+
+from django.conf import settings
+from django.db import IntegrityError, models, transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from wenku.config import CONFIG
+
+
+class Category(models.Model):
+    """A node of the category tree (父类 > 子类)."""
+
+    name = models.CharField(_("名称"), max_length=100)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    order = models.PositiveIntegerField(_("排序"), default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("分类")
+        verbose_name_plural = _("分类")
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="category_unique_name"),
+            models.UniqueConstraint(
+                fields=["name"], condition=Q(parent=None), name="category_unique_root_name"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.path
+
+    @property
+    def ancestors(self) -> list["Category"]:
+        """The chain from the root down to this category."""
+        chain, node = [], self
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return chain[::-1]
+
+    @property
+    def path(self) -> str:
+        return "/".join(c.name for c in self.ancestors)
+
+    @classmethod
+    def from_path(cls, path: str) -> "Category":
+        """Find or create the category "父类/子类", creating missing levels."""
+        names = [part.strip() for part in path.split("/") if part.strip()]
+        if not names:
+            raise ValueError("分类路径为空")
+        parent = None
+        for name in names:
+            if len(name) > 100:
+                raise ValueError(f"分类名称过长：{name[:20]}…")
+            try:
+                with transaction.atomic():
+                    parent, _ = cls.objects.get_or_create(parent=parent, name=name)
+            except IntegrityError:  # created concurrently
+                parent = cls.objects.get(parent=parent, name=name)
+        return parent
+
+
+class Tag(models.Model):
+    name = models.CharField(_("名称"), max_length=50, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("标签")
+        verbose_name_plural = _("标签")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Format(models.TextChoices):
+    """Formats Wenku accepts, detected from a file's content."""
+
+    DOCX = "docx", "DOCX"
+    DOC = "doc", "DOC"
+    ODT = "odt", "ODT"
+    RTF = "rtf", "RTF"
+    TXT = "txt", "TXT"
+    PPTX = "pptx", "PPTX"
+    PPT = "ppt", "PPT"
+    ODP = "odp", "ODP"
+    XLSX = "xlsx", "XLSX"
+    XLS = "xls", "XLS"
+    ODS = "ods", "ODS"
+    CSV = "csv", "CSV"
+    PDF = "pdf", "PDF"
+    EPUB = "epub", "EPUB"
+
+
+def new_public_number() -> int:
+    # Random rather than sequential, so that document numbers do not reveal the library's size
+    # and cannot be walked.
+    return 100_000_000 + secrets.randbelow(900_000_000)
+
+
+class DocumentQuerySet(models.QuerySet):
+    def public(self) -> "DocumentQuerySet":
+        return self.filter(status=Document.Status.READY, visibility=Document.Visibility.PUBLIC)
+
+
+class Document(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        CONVERTING = "converting", _("转换中")
+        READY = "ready", _("已就绪")
+        FAILED = "failed", _("转换失败")
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", _("公开")
+        UNLISTED = "unlisted", _("仅链接可见")
+        PRIVATE = "private", _("私有")
+
+    number = models.BigIntegerField(
+        _("文档编号"), unique=True, default=new_public_number, editable=False
+    )
+    title = models.CharField(_("标题"), max_length=200)
+    description = models.TextField(_("描述"), blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="documents", verbose_name=_("标签"))
+    category = models.ForeignKey(
+        Category,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="documents",
+        verbose_name=_("分类"),
+    )
+    uploader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="documents",
+        verbose_name=_("上传人"),
+    )
+    original_filename = models.CharField(_("原文件名"), max_length=255)
+    format = models.CharField(_("格式"), max_length=8, choices=Format.choices)
+    size = models.BigIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64, unique=True, editable=False)
+    original = models.FileField(_("原文件"), max_length=255)
+    pdf = models.FileField(_("PDF 版本"), max_length=255, blank=True)
+    page_count = models.PositiveIntegerField(_("页数"), default=0)
+    preview_page_count = models.PositiveIntegerField(_("可预览页数"), default=0)
+    preview_limit = models.PositiveIntegerField(
+        _("预览页数上限"),
+        null=True,
+        blank=True,
+        help_text=_("留空则使用站点默认值"),
+    )
+    price = models.PositiveIntegerField(_("价格（积分）"), default=0)
+    visibility = models.CharField(
+        _("可见性"), max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+
+    status = models.CharField(
+        _("状态"), max_length=12, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    progress = models.PositiveSmallIntegerField(_("转换进度"), default=0)
+    stage = models.CharField(_("当前步骤"), max_length=40, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("转换次数"), default=0)
+    error = models.TextField(_("错误信息"), blank=True)
+    # Who is converting the document, and until when that claim holds without a heartbeat.
+    lease_owner = models.CharField(max_length=64, blank=True, editable=False)
+    lease_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+    task_id = models.CharField(max_length=64, blank=True, editable=False)
+
+    created_at = models.DateTimeField(_("上传时间"), default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    converted_at = models.DateTimeField(_("转换完成时间"), null=True, blank=True)
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("文档")
+        verbose_name_plural = _("文档")
+        indexes = [models.Index(fields=["status", "lease_expires_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("library:document", args=[self.number])
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == self.Status.READY
+
+    @property
+    def extension(self) -> str:
+        return self.format.upper()
+
+    def effective_preview_limit(self) -> int:
+        """How many pages may ever be shown: the document's own limit or the site default."""
+        if self.preview_limit is not None:
+            return self.preview_limit
+        limit = CONFIG.preview_pages
+        if self.page_count and CONFIG.preview_percent < 100:
+            limit = min(limit, max(1, self.page_count * CONFIG.preview_percent // 100))
+        return limit
+
+    def requeue(self, error: str = "") -> bool:
+        """Put a converting document back in the queue (used when its worker vanished)."""
+        updated = Document.objects.filter(pk=self.pk, status=self.Status.CONVERTING).update(
+            status=self.Status.QUEUED,
+            lease_owner="",
+            lease_expires_at=None,
+            error=error,
+            progress=0,
+            stage="",
+            updated_at=timezone.now(),
+        )
+        return bool(updated)
+
+    def bump_attempts(self) -> None:
+        Document.objects.filter(pk=self.pk).update(attempts=F("attempts") + 1)
+
+
+class Page(models.Model):
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="pages")
+    number = models.PositiveIntegerField(_("页码"))
+    text = models.TextField(_("文本"), blank=True)
+    image = models.FileField(_("预览图"), max_length=255, blank=True)
+    width_pt = models.FloatField(_("宽（磅）"), default=0)
+    height_pt = models.FloatField(_("高（磅）"), default=0)
+    image_width = models.PositiveIntegerField(default=0)
+    image_height = models.PositiveIntegerField(default=0)
+    image_bytes = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["document", "number"]
+        verbose_name = _("页面")
+        verbose_name_plural = _("页面")
+        constraints = [
+            models.UniqueConstraint(fields=["document", "number"], name="page_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document_id}#{self.number}"

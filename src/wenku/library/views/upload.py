@@ -1,0 +1,51 @@
+"""The upload page: several files at once, each answered on its own (stored, duplicate, refused)."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+from ..forms import UploadForm
+from ..ingest import Duplicate, IngestError, Metadata, ingest
+
+
+def _outcome(upload, request: HttpRequest, form: UploadForm, single: bool) -> dict:
+    data = form.cleaned_data
+    meta = Metadata(
+        title=data["title"] if single else "",
+        description=data["description"],
+        tags=data["tags"],
+        category=data["category"],
+        price=data["price"] or 0,
+    )
+    try:
+        document = ingest(upload, upload.name, request.user, meta)
+    except Duplicate as exc:
+        doc = exc.existing
+        return {"file": upload.name, "ok": False, "code": exc.code, "error": exc.message,
+                "id": doc.number, "url": doc.get_absolute_url()}
+    except IngestError as exc:
+        return {"file": upload.name, "ok": False, "code": exc.code, "error": exc.message}
+    return {
+        "file": upload.name, "ok": True, "id": document.number, "title": document.title,
+        "url": document.get_absolute_url(), "status_url": f"{document.get_absolute_url()}status/",
+        "status": document.status,
+    }
+
+
+@login_required
+def upload(request: HttpRequest) -> HttpResponse:
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    results: list[dict] = []
+    form = UploadForm(request.POST or None)
+    if request.method == "POST":
+        files = request.FILES.getlist("files")
+        if not files:
+            form.add_error("files", "请选择至少一个文件。")
+        if form.is_valid():
+            results = [_outcome(f, request, form, len(files) == 1) for f in files]
+        if wants_json:
+            if not form.is_valid():
+                return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+            status = 200 if any(r["ok"] for r in results) else 400
+            return JsonResponse({"results": results}, status=status)
+    return render(request, "library/upload.html", {"form": form, "results": results})
