@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import File, Form, NinjaAPI, Schema
+from ninja import File, Form, NinjaAPI, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.security import APIKeyCookie, HttpBearer
@@ -96,10 +96,11 @@ def upload_document(
     try:
         document = ingest(file, file.name or "", request.auth, meta)
     except Duplicate as exc:
-        return 409, ErrorOut(code=exc.code, detail=exc.message, existing_id=exc.existing.number)
+        return Status(409, ErrorOut(code=exc.code, detail=exc.message, existing_id=exc.existing.number))
     except IngestError as exc:
-        return (413 if exc.code == "too_large" else 400), ErrorOut(code=exc.code, detail=exc.message)
-    return 201, DocumentOut.of(document)
+        status = 413 if exc.code == "too_large" else 400
+        return Status(status, ErrorOut(code=exc.code, detail=exc.message))
+    return Status(201, DocumentOut.of(document))
 
 
 @api.get(

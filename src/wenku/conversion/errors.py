@@ -20,7 +20,7 @@ class ConversionError(Exception):
 class RejectedFile(ConversionError):
     """The file is refused before anything is stored or converted."""
 
-    def __init__(self, message: str, *, code: str = "invalid") -> None:
+    def __init__(self, message: str, code: str = "invalid") -> None:
         super().__init__(message, permanent=True)
         self.code = code
 

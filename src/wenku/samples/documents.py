@@ -21,7 +21,7 @@ import random
 import re
 import uuid
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 __all__ = [
@@ -196,7 +196,13 @@ def _chinese_sentence(rng: random.Random) -> str:
     return s + "。"
 
 
-def _build_paragraph(rng: random.Random, make_sentence, lo: int, hi: int, sep: str = "") -> str:
+def _build_paragraph(
+    rng: random.Random,
+    make_sentence: Callable[[random.Random], str],
+    lo: int,
+    hi: int,
+    sep: str = "",
+) -> str:
     target = rng.randint(lo + 10, hi - 40)
     parts: list[str] = []
     length = 0

@@ -101,14 +101,13 @@ def _zero_deflate_pieces(size: int) -> Iterator[bytes]:
 
 
 def _zero_crc32(size: int) -> int:
-    zeros = bytes(min(size, _BOMB_CHUNK))
+    # The true CRC (not a dummy), so a full extraction passes zipfile's integrity check.
+    full, rest = divmod(size, _BOMB_CHUNK)
+    zeros = bytes(_BOMB_CHUNK if full else rest)
     crc = 0
-    remaining = size
-    while remaining:
-        n = min(remaining, len(zeros))
-        crc = zlib.crc32(zeros[:n] if n < len(zeros) else zeros, crc)
-        remaining -= n
-    return crc
+    for _ in range(full):
+        crc = zlib.crc32(zeros, crc)
+    return zlib.crc32(zeros[:rest], crc) if rest else crc
 
 
 def make_zip_bomb_docx(
@@ -263,7 +262,10 @@ def make_password_docx(path: str | Path, password: str = "secret") -> Path:
 def make_encrypted_pdf(
     path: str | Path, user_password: str = "secret", owner_password: str = "owner-secret"
 ) -> Path:
-    """Write a 3-page AES-256 (R6) encrypted PDF that needs ``user_password`` to open."""
+    """Write a 3-page AES-256 (R6) encrypted PDF that needs ``user_password`` to open.
+
+    Bytes differ per call: qpdf refuses deterministic IDs for encrypted output.
+    """
     import pikepdf
 
     plain = documents._pdf_bytes(title="涉密文件（测试）", pages=3, seed=21)
@@ -272,7 +274,6 @@ def make_encrypted_pdf(
         pdf.save(
             out,
             encryption=pikepdf.Encryption(owner=owner_password, user=user_password, R=6),
-            deterministic_id=True,
         )
     return _write(path, out.getvalue())
 
@@ -300,7 +301,6 @@ def make_owner_only_pdf(path: str | Path, owner_password: str = "owner-secret") 
         pdf.save(
             out,
             encryption=pikepdf.Encryption(owner=owner_password, user="", R=6, allow=allow),
-            deterministic_id=True,
         )
     return _write(path, out.getvalue())
 

@@ -73,6 +73,8 @@ class Command(BaseCommand):
         if o["wait"] and docs:
             self._wait(docs, o["timeout"], quiet)
         for row in results:
+            if row["error"] and row["status"] in ("rejected", "failed"):
+                self.stderr.write(f"{row['file']}: {row['error']}")
             if o["json"]:
                 self.stdout.write(json.dumps(row, ensure_ascii=False))
             else:

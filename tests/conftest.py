@@ -1,0 +1,70 @@
+"""Fixtures shared by the whole suite: users, a warm LibreOffice, and a way to run the queue."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("WENKU_DATA_DIR", str(Path(__file__).resolve().parents[1] / "var" / "test"))
+
+
+@pytest.fixture
+def user(db, django_user_model):
+    return django_user_model.objects.create_user("uploader1", password="pw-123456-abc")
+
+
+@pytest.fixture
+def admin_user(db, django_user_model):
+    return django_user_model.objects.create_superuser("admin", "admin@example.com", "pw-admin-123")
+
+
+@pytest.fixture(scope="session")
+def office():
+    """One warm LibreOffice (unoserver) for the whole test session, as a worker has."""
+    from wenku.conversion import runner
+    from wenku.conversion.office import OfficeConverter
+    from wenku.settings import DATA_DIR
+
+    converter = OfficeConverter(DATA_DIR / "run" / f"test-office-{os.getpid()}")
+    converter.start()
+    runner.set_worker_identity(runner.WORKER_ID, converter)
+    yield converter
+    converter.stop()
+
+
+@pytest.fixture
+def run_queue(office, monkeypatch):
+    """Run every task that is due, in this process, as a worker would; returns how many ran."""
+    from django_tasks_db.management.commands import db_worker
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    # The worker closes connections between tasks; inside a test's transaction that would
+    # close the test's own connection.
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+    from django_tasks_db.models import DBTaskResult
+
+    def run() -> int:
+        before = DBTaskResult.objects.finished().count()
+        Worker(
+            queue_names=["*"],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="test-worker",
+            excluded_queue_names=[],
+        ).run()
+        return DBTaskResult.objects.finished().count() - before
+
+    return run
+
+
+@pytest.fixture
+def tmp_docs(tmp_path):
+    """A folder for documents built by the test."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    return folder
