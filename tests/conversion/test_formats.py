@@ -1,4 +1,4 @@
-"""Every accepted format goes through the real LibreOffice and pdfium to pages with text and images."""
+"""Every accepted format goes through the real LibreOffice and pdfium to pages, text and images."""
 
 from __future__ import annotations
 
@@ -40,8 +40,9 @@ def _distinct_glyph_tiles(webp: bytes) -> int:
 
 def test_chinese_docx_becomes_pages_with_text_images_and_pdf(user, run_queue, tmp_docs):
     paragraphs = samples.chinese_paragraphs(10, seed=11)
-    path = samples.make_docx(tmp_docs / "报告.docx", title="土地批复报告", paragraphs=paragraphs,
-                             pages=5)
+    path = samples.make_docx(
+        tmp_docs / "报告.docx", title="土地批复报告", paragraphs=paragraphs, pages=5
+    )
     document = _convert(path, user, run_queue, category="资格与职业考试/其它")
 
     with default_storage.open(document.pdf.name) as f:
@@ -67,14 +68,33 @@ def test_chinese_docx_becomes_pages_with_text_images_and_pdf(user, run_queue, tm
 @pytest.mark.parametrize(
     ("fmt", "build", "expect_text"),
     [
-        ("pptx", lambda d: samples.make_pptx(d / "演示.pptx", title="项目汇报演示", slides=3), "项目汇报演示"),
+        (
+            "pptx",
+            lambda d: samples.make_pptx(d / "演示.pptx", title="项目汇报演示", slides=3),
+            "项目汇报演示",
+        ),
         ("xlsx", lambda d: samples.make_xlsx(d / "表格.xlsx", rows=20), None),
         ("csv", lambda d: samples.make_csv(d / "表格.csv", rows=20), None),
-        ("txt", lambda d: samples.make_txt(d / "文本.txt", ["纯文本文档的第一段：土地批复。", "第二段。"]), "土地批复"),
-        ("rtf", lambda d: samples.make_rtf(d / "富文本.rtf", "富文本标题", ["富文本正文：溅射靶材。"]), "溅射靶材"),
+        (
+            "txt",
+            lambda d: samples.make_txt(
+                d / "文本.txt", ["纯文本文档的第一段：土地批复。", "第二段。"]
+            ),
+            "土地批复",
+        ),
+        (
+            "rtf",
+            lambda d: samples.make_rtf(d / "富文本.rtf", "富文本标题", ["富文本正文：溅射靶材。"]),
+            "溅射靶材",
+        ),
         ("pdf", lambda d: samples.make_pdf(d / "资料.pdf", title="复习资料", pages=3), "第2页"),
-        ("epub", lambda d: samples.make_epub(d / "书.epub", title="电子书",
-                                             chapters=[("第一章", ["电子书正文：亩产统计。"])]), "亩产统计"),
+        (
+            "epub",
+            lambda d: samples.make_epub(
+                d / "书.epub", title="电子书", chapters=[("第一章", ["电子书正文：亩产统计。"])]
+            ),
+            "亩产统计",
+        ),
     ],
 )
 def test_each_format_converts(fmt, build, expect_text, user, run_queue, tmp_docs):
@@ -90,10 +110,11 @@ def test_each_format_converts(fmt, build, expect_text, user, run_queue, tmp_docs
 
 def test_odf_and_legacy_formats_are_detected_and_converted(user, run_queue, tmp_docs, office):
     """ODT/ODS/ODP and DOC/XLS/PPT are made from our own files by LibreOffice itself."""
-    from wenku.conversion.office import convert_cold
 
     made = {
-        "odt": samples.make_docx(tmp_docs / "a.docx", title="开放文档", paragraphs=["开放文档格式"]),
+        "odt": samples.make_docx(
+            tmp_docs / "a.docx", title="开放文档", paragraphs=["开放文档格式"]
+        ),
         "ods": samples.make_xlsx(tmp_docs / "b.xlsx", rows=5),
         "odp": samples.make_pptx(tmp_docs / "c.pptx", title="开放演示", slides=1),
     }
@@ -119,9 +140,20 @@ def _lo_convert(src, outdir, fmt):
     target = filters.get(fmt, fmt)
     profile = outdir / "profile"
     subprocess.run(
-        [shutil.which("soffice"), "--headless", f"-env:UserInstallation={profile.as_uri()}",
-         "--convert-to", target, "--outdir", str(outdir), str(src)],
-        check=True, capture_output=True, timeout=120, env=office_env(profile),
+        [
+            shutil.which("soffice"),
+            "--headless",
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--convert-to",
+            target,
+            "--outdir",
+            str(outdir),
+            str(src),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+        env=office_env(profile),
     )
     return next(outdir.glob(f"*.{fmt}"))
 

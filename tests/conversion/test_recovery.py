@@ -65,9 +65,11 @@ def test_worker_killed_mid_conversion_leaves_document_queued_again(user, tmp_doc
     worker = _start_worker(WENKU_UNOSERVER="0")
     try:
         owner = _wait_for(
-            lambda: Document.objects.filter(pk=document.pk, status="converting")
-            .values_list("lease_owner", flat=True)
-            .first(),
+            lambda: (
+                Document.objects.filter(pk=document.pk, status="converting")
+                .values_list("lease_owner", flat=True)
+                .first()
+            ),
             60,
             "the conversion to start",
         )
@@ -85,7 +87,9 @@ def test_worker_killed_mid_conversion_leaves_document_queued_again(user, tmp_doc
     worker = _start_worker(WENKU_UNOSERVER="0")
     try:
         _wait_for(
-            lambda: Document.objects.filter(pk=document.pk, status__in=["ready", "failed"]).exists(),
+            lambda: Document.objects.filter(
+                pk=document.pk, status__in=["ready", "failed"]
+            ).exists(),
             120,
             "the restarted worker to finish the document",
         )
@@ -99,7 +103,9 @@ def test_worker_killed_mid_conversion_leaves_document_queued_again(user, tmp_doc
 
 
 @pytest.mark.django_db
-def test_transient_failure_is_retried_with_backoff_then_fails_with_reason(user, tmp_docs, monkeypatch):
+def test_transient_failure_is_retried_with_backoff_then_fails_with_reason(
+    user, tmp_docs, monkeypatch
+):
     path = samples.make_txt(tmp_docs / "a.txt", ["正文"])
     document = ingest(path, path.name, user)
 

@@ -60,7 +60,9 @@ def test_web_form_shows_the_message(name, builder, code, words, user, client, tm
     assert response.status_code == 200
     assert words in response.content.decode()
     with path.open("rb") as f:
-        response = client.post("/upload/", {"files": f, "price": 0}, headers={"Accept": "application/json"})
+        response = client.post(
+            "/upload/", {"files": f, "price": 0}, headers={"Accept": "application/json"}
+        )
     assert response.status_code == 400
     (result,) = response.json()["results"]
     assert result["ok"] is False and result["code"] == code and words in result["error"]
@@ -82,7 +84,9 @@ def test_api_answers_4xx_json(name, builder, code, words, user, client, tmp_docs
 
 
 @pytest.mark.parametrize(("name", "builder", "code", "words"), REFUSED)
-def test_cli_reports_on_stderr_and_exits_nonzero(name, builder, code, words, admin_user, tmp_docs, capsys):
+def test_cli_reports_on_stderr_and_exits_nonzero(
+    name, builder, code, words, admin_user, tmp_docs, capsys
+):
     path = _build(builder, tmp_docs, name)
     with pytest.raises(SystemExit) as info:
         call_command("import", str(path), "--json")
@@ -106,7 +110,9 @@ def test_file_over_the_size_limit_is_refused(user, tmp_docs, monkeypatch, client
     assert info.value.code == "too_large" and "上限为 1 MB" in info.value.message
     _, token = ApiToken.issue(user)
     with big.open("rb") as f:
-        response = client.post("/api/documents", {"file": f}, headers={"Authorization": f"Bearer {token}"})
+        response = client.post(
+            "/api/documents", {"file": f}, headers={"Authorization": f"Bearer {token}"}
+        )
     assert response.status_code == 413
     assert Document.objects.count() == 0
 
@@ -199,7 +205,9 @@ def test_duplicate_is_reported_not_stored_twice(user, tmp_docs, client):
     assert Document.objects.count() == 1
     _, token = ApiToken.issue(user)
     with path.open("rb") as f:
-        response = client.post("/api/documents", {"file": f}, headers={"Authorization": f"Bearer {token}"})
+        response = client.post(
+            "/api/documents", {"file": f}, headers={"Authorization": f"Bearer {token}"}
+        )
     assert response.status_code == 409 and response.json()["existing_id"] == first.number
 
 

@@ -96,7 +96,9 @@ def upload_document(
     try:
         document = ingest(file, file.name or "", request.auth, meta)
     except Duplicate as exc:
-        return Status(409, ErrorOut(code=exc.code, detail=exc.message, existing_id=exc.existing.number))
+        return Status(
+            409, ErrorOut(code=exc.code, detail=exc.message, existing_id=exc.existing.number)
+        )
     except IngestError as exc:
         status = 413 if exc.code == "too_large" else 400
         return Status(status, ErrorOut(code=exc.code, detail=exc.message))

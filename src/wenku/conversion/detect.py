@@ -88,7 +88,9 @@ def detect(path: Path, filename: str) -> Detected:
             f"文件扩展名为 .{ext}，但内容不是有效的 {ext.upper()} 文档（文件已损坏或类型不符）。",
             code="malformed",
         )
-    raise RejectedFile("无法识别的文件内容，请上传 Office、PDF、EPUB 或文本文档。", code="malformed")
+    raise RejectedFile(
+        "无法识别的文件内容，请上传 Office、PDF、EPUB 或文本文档。", code="malformed"
+    )
 
 
 def _unsupported(ext: str) -> str:
@@ -188,7 +190,9 @@ def _ole_format(path: Path, ext: str) -> str:
     try:
         with olefile.OleFileIO(str(path)) as ole:
             if ole.exists("EncryptionInfo") or ole.exists("EncryptedPackage"):
-                raise RejectedFile("文档设有打开密码，无法转换。请去除密码后重新上传。", "encrypted")
+                raise RejectedFile(
+                    "文档设有打开密码，无法转换。请去除密码后重新上传。", "encrypted"
+                )
             if ole.exists("WordDocument"):
                 fmt = "doc"
             elif ole.exists("Workbook") or ole.exists("Book"):
@@ -198,7 +202,9 @@ def _ole_format(path: Path, ext: str) -> str:
             else:
                 raise RejectedFile("不支持的 OLE 复合文档（不是 DOC、XLS 或 PPT）。", "unsupported")
     except OSError as exc:
-        raise RejectedFile(f"文件已损坏：无法读取 Office 97-2003 文档（{exc}）。", "malformed") from exc
+        raise RejectedFile(
+            f"文件已损坏：无法读取 Office 97-2003 文档（{exc}）。", "malformed"
+        ) from exc
     if _legacy_encrypted(path):
         raise RejectedFile("文档设有打开密码，无法转换。请去除密码后重新上传。", "encrypted")
     return fmt
@@ -221,7 +227,9 @@ def check_pdf(path: Path) -> None:
         pdf = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as exc:
         if getattr(exc, "err_code", None) == 4:
-            raise RejectedFile("PDF 已加密，需要密码才能打开。请去除密码后重新上传。", "encrypted") from exc
+            raise RejectedFile(
+                "PDF 已加密，需要密码才能打开。请去除密码后重新上传。", "encrypted"
+            ) from exc
         from .pdf import repair_pdf
 
         try:

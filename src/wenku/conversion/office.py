@@ -7,6 +7,7 @@ answering. When unoserver cannot be used, a cold `soffice --convert-to` is the f
 
 from __future__ import annotations
 
+import contextlib
 import importlib.metadata
 import logging
 import os
@@ -51,10 +52,8 @@ def _free_port() -> int:
 def _kill_group(proc: subprocess.Popen | None) -> None:
     if proc is None or proc.poll() is not None:
         return
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
     proc.wait(timeout=10)
 
 

@@ -167,12 +167,16 @@ def _convert(document: Document, workdir: Path) -> None:
     pdf_name = document.original.name
     if pdf_path != source:
         with pdf_path.open("rb") as f:
-            pdf_name = default_storage.save(f"pdfs/{document.pk}-{uuid.uuid4().hex[:8]}.pdf", File(f))
+            pdf_name = default_storage.save(
+                f"pdfs/{document.pk}-{uuid.uuid4().hex[:8]}.pdf", File(f)
+            )
     _publish(document, pages, pdf_name)
 
 
 def _delete_page_files(document: Document) -> None:
-    for name in Page.objects.filter(document=document).exclude(image="").values_list("image", flat=True):
+    for name in (
+        Page.objects.filter(document=document).exclude(image="").values_list("image", flat=True)
+    ):
         with suppress(OSError):
             default_storage.delete(name)
 
@@ -185,7 +189,9 @@ def _publish(document: Document, pages: list[Page], pdf_name: str) -> None:
         .exists()
     )
     if not owned:  # recovered by someone else meanwhile: their attempt wins
-        transaction.on_commit(lambda: [default_storage.delete(p.image.name) for p in pages if p.image])
+        transaction.on_commit(
+            lambda: [default_storage.delete(p.image.name) for p in pages if p.image]
+        )
         return
     Page.objects.filter(document=document).delete()
     Page.objects.bulk_create(pages, batch_size=500)
@@ -215,7 +221,12 @@ def _give_up_or_retry(document: Document, message: str, *, permanent: bool, owne
     mine = Document.objects.filter(
         pk=document.pk, status=Document.Status.CONVERTING, lease_owner=owner
     )
-    common = {"lease_owner": "", "lease_expires_at": None, "stage": "", "updated_at": timezone.now()}
+    common = {
+        "lease_owner": "",
+        "lease_expires_at": None,
+        "stage": "",
+        "updated_at": timezone.now(),
+    }
     attempts = document.attempts
     if permanent or attempts >= CONFIG.max_attempts:
         suffix = f"（已尝试 {attempts} 次）" if attempts > 1 else ""

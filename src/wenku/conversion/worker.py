@@ -10,6 +10,7 @@ worker left converting.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import logging
 import os
@@ -156,16 +157,14 @@ class Supervisor:
 
     def stop(self, *_: object) -> None:
         self.running = False
-        for slot, proc in self.children.items():
+        for proc in self.children.values():
             if proc.poll() is None:
                 proc.send_signal(signal.SIGTERM)
         deadline = time.monotonic() + 10
         for slot in list(self.children):
             proc = self.children[slot]
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 proc.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                pass
             self._reap(slot)
 
     def run_forever(self) -> None:

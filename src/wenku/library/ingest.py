@@ -70,7 +70,7 @@ def clean_filename(name: str) -> str:
     name = re.sub(r'[<>:"|?*]', "_", name).strip().lstrip(".").strip()
     if len(name) > 200:
         stem, dot, ext = name.rpartition(".")
-        name = (stem[: 190] + dot + ext[:9]) if dot else name[:200]
+        name = (stem[:190] + dot + ext[:9]) if dot else name[:200]
     return name or "未命名"
 
 
@@ -116,15 +116,15 @@ def _spool(source: BinaryIO | Path, tmpdir: Path) -> tuple[Path, str, int, bool]
             if size > CONFIG.max_upload_bytes:
                 out.close()
                 Path(name).unlink(missing_ok=True)
-                raise IngestError(
-                    f"文件过大，上限为 {CONFIG.max_upload_mb} MB。", code="too_large"
-                )
+                raise IngestError(f"文件过大，上限为 {CONFIG.max_upload_mb} MB。", code="too_large")
             digest.update(chunk)
             out.write(chunk)
     return Path(name), digest.hexdigest(), size, True
 
 
-def ingest(source: BinaryIO | Path, filename: str, uploader, meta: Metadata | None = None) -> Document:
+def ingest(
+    source: BinaryIO | Path, filename: str, uploader, meta: Metadata | None = None
+) -> Document:
     """Check, store and queue one file. Raises IngestError (or Duplicate) and stores nothing."""
     meta = meta or Metadata()
     filename = clean_filename(filename)
@@ -193,4 +193,3 @@ def _create(meta, title, tags, category, uploader, filename, fmt, size, sha256, 
             raise
         raise Duplicate(existing) from None
     return document
-

@@ -2,13 +2,13 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import wenku.library.models
 from django.conf import settings
 from django.db import migrations, models
 
+import wenku.library.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -17,104 +17,263 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Tag',
+            name="Tag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=50, unique=True, verbose_name='名称')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=50, unique=True, verbose_name="名称")),
             ],
             options={
-                'verbose_name': '标签',
-                'verbose_name_plural': '标签',
-                'ordering': ['name'],
+                "verbose_name": "标签",
+                "verbose_name_plural": "标签",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Category',
+            name="Category",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('order', models.PositiveIntegerField(default=0, verbose_name='排序')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='library.category')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                ("order", models.PositiveIntegerField(default=0, verbose_name="排序")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="library.category",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '分类',
-                'verbose_name_plural': '分类',
-                'ordering': ['order', 'name'],
+                "verbose_name": "分类",
+                "verbose_name_plural": "分类",
+                "ordering": ["order", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Document',
+            name="Document",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.BigIntegerField(default=wenku.library.models.new_public_number, editable=False, unique=True, verbose_name='文档编号')),
-                ('title', models.CharField(max_length=200, verbose_name='标题')),
-                ('description', models.TextField(blank=True, verbose_name='描述')),
-                ('original_filename', models.CharField(max_length=255, verbose_name='原文件名')),
-                ('format', models.CharField(choices=[('docx', 'DOCX'), ('doc', 'DOC'), ('odt', 'ODT'), ('rtf', 'RTF'), ('txt', 'TXT'), ('pptx', 'PPTX'), ('ppt', 'PPT'), ('odp', 'ODP'), ('xlsx', 'XLSX'), ('xls', 'XLS'), ('ods', 'ODS'), ('csv', 'CSV'), ('pdf', 'PDF'), ('epub', 'EPUB')], max_length=8, verbose_name='格式')),
-                ('size', models.BigIntegerField(verbose_name='大小（字节）')),
-                ('sha256', models.CharField(editable=False, max_length=64, unique=True, verbose_name='SHA-256')),
-                ('original', models.FileField(max_length=255, upload_to='', verbose_name='原文件')),
-                ('pdf', models.FileField(blank=True, max_length=255, upload_to='', verbose_name='PDF 版本')),
-                ('page_count', models.PositiveIntegerField(default=0, verbose_name='页数')),
-                ('preview_page_count', models.PositiveIntegerField(default=0, verbose_name='可预览页数')),
-                ('preview_limit', models.PositiveIntegerField(blank=True, help_text='留空则使用站点默认值', null=True, verbose_name='预览页数上限')),
-                ('price', models.PositiveIntegerField(default=0, verbose_name='价格（积分）')),
-                ('visibility', models.CharField(choices=[('public', '公开'), ('unlisted', '仅链接可见'), ('private', '私有')], default='public', max_length=10, verbose_name='可见性')),
-                ('status', models.CharField(choices=[('queued', '排队中'), ('converting', '转换中'), ('ready', '已就绪'), ('failed', '转换失败')], db_index=True, default='queued', max_length=12, verbose_name='状态')),
-                ('progress', models.PositiveSmallIntegerField(default=0, verbose_name='转换进度')),
-                ('stage', models.CharField(blank=True, max_length=40, verbose_name='当前步骤')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='转换次数')),
-                ('error', models.TextField(blank=True, verbose_name='错误信息')),
-                ('lease_owner', models.CharField(blank=True, editable=False, max_length=64)),
-                ('lease_expires_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('task_id', models.CharField(blank=True, editable=False, max_length=64)),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='上传时间')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('converted_at', models.DateTimeField(blank=True, null=True, verbose_name='转换完成时间')),
-                ('category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='documents', to='library.category', verbose_name='分类')),
-                ('uploader', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='documents', to=settings.AUTH_USER_MODEL, verbose_name='上传人')),
-                ('tags', models.ManyToManyField(blank=True, related_name='documents', to='library.tag', verbose_name='标签')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "number",
+                    models.BigIntegerField(
+                        default=wenku.library.models.new_public_number,
+                        editable=False,
+                        unique=True,
+                        verbose_name="文档编号",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="标题")),
+                ("description", models.TextField(blank=True, verbose_name="描述")),
+                ("original_filename", models.CharField(max_length=255, verbose_name="原文件名")),
+                (
+                    "format",
+                    models.CharField(
+                        choices=[
+                            ("docx", "DOCX"),
+                            ("doc", "DOC"),
+                            ("odt", "ODT"),
+                            ("rtf", "RTF"),
+                            ("txt", "TXT"),
+                            ("pptx", "PPTX"),
+                            ("ppt", "PPT"),
+                            ("odp", "ODP"),
+                            ("xlsx", "XLSX"),
+                            ("xls", "XLS"),
+                            ("ods", "ODS"),
+                            ("csv", "CSV"),
+                            ("pdf", "PDF"),
+                            ("epub", "EPUB"),
+                        ],
+                        max_length=8,
+                        verbose_name="格式",
+                    ),
+                ),
+                ("size", models.BigIntegerField(verbose_name="大小（字节）")),
+                (
+                    "sha256",
+                    models.CharField(
+                        editable=False, max_length=64, unique=True, verbose_name="SHA-256"
+                    ),
+                ),
+                ("original", models.FileField(max_length=255, upload_to="", verbose_name="原文件")),
+                (
+                    "pdf",
+                    models.FileField(
+                        blank=True, max_length=255, upload_to="", verbose_name="PDF 版本"
+                    ),
+                ),
+                ("page_count", models.PositiveIntegerField(default=0, verbose_name="页数")),
+                (
+                    "preview_page_count",
+                    models.PositiveIntegerField(default=0, verbose_name="可预览页数"),
+                ),
+                (
+                    "preview_limit",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="留空则使用站点默认值",
+                        null=True,
+                        verbose_name="预览页数上限",
+                    ),
+                ),
+                ("price", models.PositiveIntegerField(default=0, verbose_name="价格（积分）")),
+                (
+                    "visibility",
+                    models.CharField(
+                        choices=[
+                            ("public", "公开"),
+                            ("unlisted", "仅链接可见"),
+                            ("private", "私有"),
+                        ],
+                        default="public",
+                        max_length=10,
+                        verbose_name="可见性",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "排队中"),
+                            ("converting", "转换中"),
+                            ("ready", "已就绪"),
+                            ("failed", "转换失败"),
+                        ],
+                        db_index=True,
+                        default="queued",
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("progress", models.PositiveSmallIntegerField(default=0, verbose_name="转换进度")),
+                ("stage", models.CharField(blank=True, max_length=40, verbose_name="当前步骤")),
+                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="转换次数")),
+                ("error", models.TextField(blank=True, verbose_name="错误信息")),
+                ("lease_owner", models.CharField(blank=True, editable=False, max_length=64)),
+                ("lease_expires_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("task_id", models.CharField(blank=True, editable=False, max_length=64)),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="上传时间"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "converted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="转换完成时间"),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="documents",
+                        to="library.category",
+                        verbose_name="分类",
+                    ),
+                ),
+                (
+                    "uploader",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="documents",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="上传人",
+                    ),
+                ),
+                (
+                    "tags",
+                    models.ManyToManyField(
+                        blank=True, related_name="documents", to="library.tag", verbose_name="标签"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '文档',
-                'verbose_name_plural': '文档',
-                'ordering': ['-created_at'],
+                "verbose_name": "文档",
+                "verbose_name_plural": "文档",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Page',
+            name="Page",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(verbose_name='页码')),
-                ('text', models.TextField(blank=True, verbose_name='文本')),
-                ('image', models.FileField(blank=True, max_length=255, upload_to='', verbose_name='预览图')),
-                ('width_pt', models.FloatField(default=0, verbose_name='宽（磅）')),
-                ('height_pt', models.FloatField(default=0, verbose_name='高（磅）')),
-                ('image_width', models.PositiveIntegerField(default=0)),
-                ('image_height', models.PositiveIntegerField(default=0)),
-                ('image_bytes', models.PositiveIntegerField(default=0)),
-                ('document', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pages', to='library.document')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField(verbose_name="页码")),
+                ("text", models.TextField(blank=True, verbose_name="文本")),
+                (
+                    "image",
+                    models.FileField(
+                        blank=True, max_length=255, upload_to="", verbose_name="预览图"
+                    ),
+                ),
+                ("width_pt", models.FloatField(default=0, verbose_name="宽（磅）")),
+                ("height_pt", models.FloatField(default=0, verbose_name="高（磅）")),
+                ("image_width", models.PositiveIntegerField(default=0)),
+                ("image_height", models.PositiveIntegerField(default=0)),
+                ("image_bytes", models.PositiveIntegerField(default=0)),
+                (
+                    "document",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="pages",
+                        to="library.document",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '页面',
-                'verbose_name_plural': '页面',
-                'ordering': ['document', 'number'],
+                "verbose_name": "页面",
+                "verbose_name_plural": "页面",
+                "ordering": ["document", "number"],
             },
         ),
         migrations.AddConstraint(
-            model_name='category',
-            constraint=models.UniqueConstraint(fields=('parent', 'name'), name='category_unique_name'),
+            model_name="category",
+            constraint=models.UniqueConstraint(
+                fields=("parent", "name"), name="category_unique_name"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='category',
-            constraint=models.UniqueConstraint(condition=models.Q(('parent', None)), fields=('name',), name='category_unique_root_name'),
+            model_name="category",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("parent", None)),
+                fields=("name",),
+                name="category_unique_root_name",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='page',
-            constraint=models.UniqueConstraint(fields=('document', 'number'), name='page_unique_number'),
+            model_name="page",
+            constraint=models.UniqueConstraint(
+                fields=("document", "number"), name="page_unique_number"
+            ),
         ),
         migrations.AddIndex(
-            model_name='document',
-            index=models.Index(fields=['status', 'lease_expires_at'], name='library_doc_status_c4dea7_idx'),
+            model_name="document",
+            index=models.Index(
+                fields=["status", "lease_expires_at"], name="library_doc_status_c4dea7_idx"
+            ),
         ),
     ]

@@ -8,8 +8,9 @@ from ..models import Document, Page
 
 
 def _visible(request: HttpRequest, number: int) -> Document:
-    document = get_object_or_404(Document.objects.select_related("category", "uploader"),
-                                 number=number)
+    document = get_object_or_404(
+        Document.objects.select_related("category", "uploader"), number=number
+    )
     is_owner = request.user.is_authenticated and (
         request.user.pk == document.uploader_id or request.user.is_staff
     )
@@ -29,28 +30,34 @@ def home(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, number: int) -> HttpResponse:
     document = _visible(request, number)
     pages = list(document.pages.only("number", "text", "image", "image_width", "image_height"))
-    return render(request, "library/document.html", {
-        "document": document,
-        "pages": pages,
-        "preview_pages": [p for p in pages if p.image],
-        "remaining": document.page_count - document.preview_page_count,
-    })
+    return render(
+        request,
+        "library/document.html",
+        {
+            "document": document,
+            "pages": pages,
+            "preview_pages": [p for p in pages if p.image],
+            "remaining": document.page_count - document.preview_page_count,
+        },
+    )
 
 
 def status(request: HttpRequest, number: int) -> JsonResponse:
     document = _visible(request, number)
-    return JsonResponse({
-        "id": document.number,
-        "status": document.status,
-        "status_display": document.get_status_display(),
-        "progress": document.progress,
-        "stage": document.stage,
-        "pages": document.page_count,
-        "preview_pages": document.preview_page_count,
-        "attempts": document.attempts,
-        "error": document.error if document.viewer_is_owner else "",
-        "url": document.get_absolute_url(),
-    })
+    return JsonResponse(
+        {
+            "id": document.number,
+            "status": document.status,
+            "status_display": document.get_status_display(),
+            "progress": document.progress,
+            "stage": document.stage,
+            "pages": document.page_count,
+            "preview_pages": document.preview_page_count,
+            "attempts": document.attempts,
+            "error": document.error if document.viewer_is_owner else "",
+            "url": document.get_absolute_url(),
+        }
+    )
 
 
 def page_image(request: HttpRequest, number: int, page: int) -> FileResponse:

@@ -21,13 +21,23 @@ def _outcome(upload, request: HttpRequest, form: UploadForm, single: bool) -> di
         document = ingest(upload, upload.name, request.user, meta)
     except Duplicate as exc:
         doc = exc.existing
-        return {"file": upload.name, "ok": False, "code": exc.code, "error": exc.message,
-                "id": doc.number, "url": doc.get_absolute_url()}
+        return {
+            "file": upload.name,
+            "ok": False,
+            "code": exc.code,
+            "error": exc.message,
+            "id": doc.number,
+            "url": doc.get_absolute_url(),
+        }
     except IngestError as exc:
         return {"file": upload.name, "ok": False, "code": exc.code, "error": exc.message}
     return {
-        "file": upload.name, "ok": True, "id": document.number, "title": document.title,
-        "url": document.get_absolute_url(), "status_url": f"{document.get_absolute_url()}status/",
+        "file": upload.name,
+        "ok": True,
+        "id": document.number,
+        "title": document.title,
+        "url": document.get_absolute_url(),
+        "status_url": f"{document.get_absolute_url()}status/",
         "status": document.status,
     }
 

@@ -20,29 +20,57 @@ def build_demo_files(folder: Path) -> list[tuple[Path, Metadata]]:
     en = samples.english_paragraphs
     files = [
         (
-            samples.make_docx(folder / "土地利用规划批复报告.docx", title="关于土地利用总体规划调整的批复",
-                              paragraphs=zh(12, seed=1), pages=5, with_table=True),
-            Metadata(title="关于土地利用总体规划调整的批复", category="政务公文/批复",
-                     tags=["土地", "批复", "规划"], description="某市土地利用总体规划调整方案的批复文件。"),
+            samples.make_docx(
+                folder / "土地利用规划批复报告.docx",
+                title="关于土地利用总体规划调整的批复",
+                paragraphs=zh(12, seed=1),
+                pages=5,
+                with_table=True,
+            ),
+            Metadata(
+                title="关于土地利用总体规划调整的批复",
+                category="政务公文/批复",
+                tags=["土地", "批复", "规划"],
+                description="某市土地利用总体规划调整方案的批复文件。",
+            ),
         ),
         (
-            samples.make_docx(folder / "溅射靶材行业研究报告.docx", title="溅射靶材行业研究报告",
-                              paragraphs=zh(80, seed=2), pages=36, with_image=True),
-            Metadata(title="溅射靶材行业研究报告（全文36页）", category="行业资料/研究报告",
-                     tags=["溅射靶材", "新材料", "行业研究"], price=5,
-                     description="溅射靶材的市场、工艺与企业分析，共 36 页。"),
+            samples.make_docx(
+                folder / "溅射靶材行业研究报告.docx",
+                title="溅射靶材行业研究报告",
+                paragraphs=zh(80, seed=2),
+                pages=36,
+                with_image=True,
+            ),
+            Metadata(
+                title="溅射靶材行业研究报告（全文36页）",
+                category="行业资料/研究报告",
+                tags=["溅射靶材", "新材料", "行业研究"],
+                price=5,
+                description="溅射靶材的市场、工艺与企业分析，共 36 页。",
+            ),
         ),
         (
-            samples.make_pptx(folder / "项目汇报.pptx", title="新材料产业园项目汇报", slides=8, seed=3),
-            Metadata(title="新材料产业园项目汇报", category="行业资料/演示文稿", tags=["项目", "汇报"]),
+            samples.make_pptx(
+                folder / "项目汇报.pptx", title="新材料产业园项目汇报", slides=8, seed=3
+            ),
+            Metadata(
+                title="新材料产业园项目汇报", category="行业资料/演示文稿", tags=["项目", "汇报"]
+            ),
         ),
         (
             samples.make_xlsx(folder / "用地统计表.xlsx", rows=60, seed=4),
-            Metadata(title="各乡镇建设用地统计表", category="政务公文/统计报表", tags=["统计", "亩"]),
+            Metadata(
+                title="各乡镇建设用地统计表", category="政务公文/统计报表", tags=["统计", "亩"]
+            ),
         ),
         (
-            samples.make_pdf(folder / "职业资格考试复习资料.pdf", title="职业资格考试复习资料", pages=12, seed=5),
-            Metadata(title="职业资格考试复习资料", category="资格与职业考试/其它", tags=["考试", "复习"]),
+            samples.make_pdf(
+                folder / "职业资格考试复习资料.pdf", title="职业资格考试复习资料", pages=12, seed=5
+            ),
+            Metadata(
+                title="职业资格考试复习资料", category="资格与职业考试/其它", tags=["考试", "复习"]
+            ),
         ),
         (
             samples.make_csv(folder / "招生计划.csv", rows=40, seed=6),
@@ -53,15 +81,26 @@ def build_demo_files(folder: Path) -> list[tuple[Path, Metadata]]:
             Metadata(title="读书笔记（纯文本）", category="教育/读书", tags=["笔记"]),
         ),
         (
-            samples.make_docx(folder / "sputtering-targets.docx", title="Sputtering Targets: A Primer",
-                              paragraphs=en(12, seed=8), pages=4, font="Times New Roman",
-                              heading_font="Arial"),
-            Metadata(title="Sputtering Targets: A Primer", category="Industry/Reports",
-                     tags=["sputtering target", "materials"]),
+            samples.make_docx(
+                folder / "sputtering-targets.docx",
+                title="Sputtering Targets: A Primer",
+                paragraphs=en(12, seed=8),
+                pages=4,
+                font="Times New Roman",
+                heading_font="Arial",
+            ),
+            Metadata(
+                title="Sputtering Targets: A Primer",
+                category="Industry/Reports",
+                tags=["sputtering target", "materials"],
+            ),
         ),
         (
-            samples.make_epub(folder / "新材料简史.epub", title="新材料简史",
-                              chapters=[(f"第{i}章", zh(4, seed=20 + i)) for i in range(1, 4)]),
+            samples.make_epub(
+                folder / "新材料简史.epub",
+                title="新材料简史",
+                chapters=[(f"第{i}章", zh(4, seed=20 + i)) for i in range(1, 4)],
+            ),
             Metadata(title="新材料简史（电子书）", category="教育/读书", tags=["电子书", "新材料"]),
         ),
     ]

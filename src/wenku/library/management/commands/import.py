@@ -16,7 +16,9 @@ def _files(paths: list[str]) -> list[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found += sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+            found += sorted(
+                p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")
+            )
         else:
             found.append(path)
     return found
@@ -113,7 +115,9 @@ class Command(BaseCommand):
             while pending and time.monotonic() < deadline:
                 for doc in Document.objects.filter(pk__in=pending):
                     if doc.status in (Document.Status.READY, Document.Status.FAILED):
-                        docs[doc.pk].update(status=doc.status, pages=doc.page_count, error=doc.error)
+                        docs[doc.pk].update(
+                            status=doc.status, pages=doc.page_count, error=doc.error
+                        )
                         pending.discard(doc.pk)
                         bar.update(1)
                 if pending:

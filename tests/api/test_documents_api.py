@@ -1,0 +1,86 @@
+"""The API: upload a document, follow its status, read its OpenAPI document."""
+
+import pytest
+
+from wenku.accounts.models import ApiToken
+from wenku.library.models import Document
+from wenku.samples import documents as samples
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def token(user):
+    return ApiToken.issue(user)[1]
+
+
+def _auth(token):
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.mark.office
+def test_upload_then_status_until_ready(client, token, run_queue, tmp_docs):
+    path = samples.make_docx(
+        tmp_docs / "api.docx", title="接口上传", paragraphs=["接口正文"], pages=2
+    )
+    with path.open("rb") as f:
+        response = client.post(
+            "/api/documents",
+            {"file": f, "title": "接口上传的文档", "tags": "接口,测试", "category": "技术/接口"},
+            headers=_auth(token),
+        )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["status"] == "queued" and body["title"] == "接口上传的文档"
+    number = body["id"]
+
+    status = client.get(f"/api/documents/{number}", headers=_auth(token)).json()
+    assert status["status"] == "queued"
+    assert client.get(f"/api/documents/{number}").status_code == 404, "not public until ready"
+
+    run_queue()
+    status = client.get(f"/api/documents/{number}").json()
+    assert status["status"] == "ready"
+    assert status["pages"] == 2 and status["preview_pages"] == 2 and status["error"] == ""
+    document = Document.objects.get(number=number)
+    assert sorted(document.tags.values_list("name", flat=True)) == ["接口", "测试"]
+    assert document.category.path == "技术/接口"
+
+
+def test_upload_needs_authentication(client, tmp_docs):
+    path = samples.make_txt(tmp_docs / "a.txt", ["正文"])
+    with path.open("rb") as f:
+        assert client.post("/api/documents", {"file": f}).status_code == 401
+    with path.open("rb") as f:
+        response = client.post("/api/documents", {"file": f}, headers=_auth("wk_wrong"))
+    assert response.status_code == 401
+    assert Document.objects.count() == 0
+
+
+def test_session_upload_needs_csrf(user, tmp_docs):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    path = samples.make_txt(tmp_docs / "a.txt", ["正文"])
+    with path.open("rb") as f:
+        response = client.post("/api/documents", {"file": f})
+    assert response.status_code == 403
+    assert Document.objects.count() == 0
+
+
+def test_failed_document_shows_its_reason_to_its_uploader_only(client, token, user, tmp_docs):
+    path = samples.make_txt(tmp_docs / "a.txt", ["正文"])
+    with path.open("rb") as f:
+        number = client.post("/api/documents", {"file": f}, headers=_auth(token)).json()["id"]
+    Document.objects.filter(number=number).update(status="failed", error="LibreOffice 未能生成 PDF")
+    body = client.get(f"/api/documents/{number}", headers=_auth(token)).json()
+    assert body["status"] == "failed" and body["error"] == "LibreOffice 未能生成 PDF"
+    assert client.get(f"/api/documents/{number}").status_code == 404
+
+
+def test_openapi_document_lists_the_endpoints(client):
+    schema = client.get("/api/openapi.json").json()
+    assert "/api/documents" in schema["paths"]
+    assert "/api/documents/{number}" in schema["paths"]
+    assert client.get("/api/docs").status_code == 200
