@@ -18,7 +18,10 @@ class UploadForm(forms.Form):
         help_text=_("留空则使用文件名；多个文件时各自使用文件名"),
     )
     category = forms.ModelChoiceField(
-        label=_("分类"), queryset=Category.objects.all(), required=False
+        label=_("分类"),
+        queryset=Category.objects.all(),
+        required=False,
+        empty_label=_("（不选择）"),
     )
     description = forms.CharField(
         label=_("描述"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000

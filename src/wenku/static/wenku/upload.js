@@ -58,8 +58,18 @@
 
   function poll(url, state, p) {
     fetch(url, { headers: { Accept: "application/json" } })
-      .then(function (resp) { return resp.json(); })
+      .then(function (resp) {
+        if (!resp.ok || resp.redirected) {
+          // Logged out, or the document is gone: polling again cannot help.
+          state.className = "error";
+          state.textContent = "无法获取转换状态（HTTP " + resp.status + "），请刷新页面。";
+          p.remove();
+          return null;
+        }
+        return resp.json();
+      })
       .then(function (s) {
+        if (!s) return;
         p.value = s.progress;
         if (s.status === "ready") {
           state.textContent = "已就绪，共 " + s.pages + " 页";

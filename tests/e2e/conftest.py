@@ -1,0 +1,94 @@
+"""Browser fixtures: Debian's Chromium driven by Playwright against pytest-django's live server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+# Responses that must not fail; XHR is left to the tests (a refused upload answers 400).
+LOADED_RESOURCES = {"document", "script", "stylesheet", "image"}
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Chromium for the session; Playwright's bundled browsers are never downloaded."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed")
+    from playwright.sync_api import expect, sync_playwright
+
+    # Playwright's sync API keeps an asyncio loop running in this thread, so Django would
+    # refuse ORM calls from the test ("SynchronousOnlyOperation"). The test code is plain
+    # synchronous code, so allow it while the browser is up, and only then.
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright:
+            expect.set_options(timeout=10_000)
+            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            try:
+                yield chromium
+            finally:
+                chromium.close()
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture
+def page_errors() -> list[str]:
+    """JavaScript errors and failed loads in `logged_in_page`; tests assert there are none."""
+    return []
+
+
+@pytest.fixture
+def logged_in_page(browser, live_server, user, page_errors):
+    """A page in a fresh browser context whose session cookie logs `user` in."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    session_cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    context = browser.new_context(base_url=live_server.url, locale="zh-CN")
+    context.set_default_timeout(10_000)
+    context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": session_cookie, "url": live_server.url}]
+    )
+    page = context.new_page()
+    page.on("pageerror", lambda exc: page_errors.append(f"JavaScript error: {exc}"))
+
+    def check(response) -> None:  # the page, its script, styles or images failed to load
+        if (
+            response.status >= 400
+            and response.request.resource_type in LOADED_RESOURCES
+            and not response.url.endswith("/favicon.ico")
+        ):
+            page_errors.append(f"HTTP {response.status} for {response.url}")
+
+    def failed(request) -> None:
+        if request.resource_type in LOADED_RESOURCES:
+            page_errors.append(f"{request.failure} for {request.url}")
+
+    page.on("response", check)
+    page.on("requestfailed", failed)
+    try:
+        yield page
+    finally:
+        context.close()
+        if page_errors:  # shown with a failure, which may have been caused by them
+            print("browser problems:", *page_errors, sep="\n  ")
