@@ -71,7 +71,7 @@ class Config:
 
     # Workers
     workers: int = 0  # 0 means one per CPU core
-    worker_poll_interval: float = 0.2
+    worker_poll_interval: float = 0.1
     lease_seconds: float = 60.0
     unoserver: bool = True
     unoserver_recycle_after: int = 200

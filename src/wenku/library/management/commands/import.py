@@ -123,7 +123,7 @@ class Command(BaseCommand):
                 if pending:
                     if supervisor:
                         supervisor.check()
-                    time.sleep(0.1)
+                    time.sleep(0.05)
         finally:
             bar.close()
             if supervisor:
