@@ -44,10 +44,8 @@ def _kill_group_of(pidfile: Path) -> None:
 
 def run_child(slot: int, *, warm: bool = True) -> None:
     """Body of one worker process (`wenku worker --child SLOT`)."""
-    from django_tasks_db.management.commands.db_worker import Worker
-
     from .office import OfficeConverter
-    from .runner import HOSTNAME, recover_abandoned, set_worker_identity
+    from .runner import HOSTNAME, set_worker_identity
 
     workdir = _slot_dir(slot)
     workdir.mkdir(parents=True, exist_ok=True)
@@ -56,6 +54,27 @@ def run_child(slot: int, *, warm: bool = True) -> None:
     worker_id = f"{HOSTNAME}:{os.getpid()}:s{slot}"
     converter = OfficeConverter(workdir / "office")
     set_worker_identity(worker_id, converter)
+
+    def exit_now(signum: int, frame: object) -> None:
+        raise SystemExit(0)
+
+    # Until the task loop installs its own handlers, a SIGTERM must still run the `finally`
+    # below, or the LibreOffice started here would outlive this process.
+    signal.signal(signal.SIGTERM, exit_now)
+    signal.signal(signal.SIGINT, exit_now)
+    try:
+        _serve(slot, workdir, worker_id, converter, warm)
+    finally:
+        converter.stop()
+        (workdir / "unoserver.pid").unlink(missing_ok=True)
+        (workdir / "ready").unlink(missing_ok=True)
+
+
+def _serve(slot: int, workdir: Path, worker_id: str, converter, warm: bool) -> None:
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    from .runner import recover_abandoned
+
     recover_abandoned()
     if warm and CONFIG.unoserver:
         try:
@@ -77,12 +96,7 @@ def run_child(slot: int, *, warm: bool = True) -> None:
         excluded_queue_names=[],
     )
     worker.configure_signals()
-    try:
-        worker.run()
-    finally:
-        converter.stop()
-        (workdir / "unoserver.pid").unlink(missing_ok=True)
-        (workdir / "ready").unlink(missing_ok=True)
+    worker.run()
 
 
 def _warm_up(converter, folder: Path) -> None:
