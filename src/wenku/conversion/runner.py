@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from wenku.config import CONFIG
 from wenku.library.models import Document, Page
+from wenku.library.signals import document_published
 
 from .detect import detect
 from .errors import ConversionError
@@ -209,6 +210,8 @@ def _publish(document: Document, pages: list[Page], pdf_name: str) -> None:
         converted_at=timezone.now(),
         updated_at=timezone.now(),
     )
+    document.refresh_from_db()
+    document_published.send(sender=Document, document=document)
 
 
 def _fail(document: Document, exc: ConversionError) -> None:
