@@ -68,3 +68,38 @@ def tmp_docs(tmp_path):
     folder = tmp_path / "docs"
     folder.mkdir()
     return folder
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Site settings are cached; a test's rolled-back edits must not leak into the next test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def site_settings(db):
+    """The site settings row, for tests that change a rule (saving clears the cache)."""
+    from wenku.moderation.models import SiteSettings
+
+    return SiteSettings.current()
+
+
+@pytest.fixture
+def make_document(db, user):
+    """A published document with an original and a PDF rendition, built without LibreOffice."""
+    from tests.factories import published_document
+
+    def make(**kwargs):
+        kwargs.setdefault("uploader", user)
+        return published_document(**kwargs)
+
+    return make
+
+
+@pytest.fixture
+def reader(db, django_user_model):
+    return django_user_model.objects.create_user("reader88", password="pw-123456-abc")

@@ -69,6 +69,20 @@ class Config:
     webp_quality: int = 75
     webp_method: int = 2
 
+    # Accounts: failed logins allowed in the window, per user name and per address.
+    login_window_minutes: int = 15
+    login_failures_per_user: int = 5
+    login_failures_per_ip: int = 20
+    # Number of reverse proxies in front of the server whose X-Forwarded-For may be trusted.
+    trusted_proxy_hops: int = 0
+    # Mail: the console unless an SMTP host is set.
+    email_host: str = ""
+    email_port: int = 25
+    email_host_user: str = ""
+    email_host_password: str = ""
+    email_use_tls: bool = False
+    default_from_email: str = "wenku@localhost"
+
     # Workers
     workers: int = 0  # 0 means one per CPU core
     worker_poll_interval: float = 0.1

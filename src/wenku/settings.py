@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "wenku.accounts",
     "wenku.library",
     "wenku.conversion",
+    "wenku.moderation",
+    "wenku.community",
     "wenku.api",
 ]
 
@@ -104,7 +106,28 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+AUTHENTICATION_BACKENDS = ["wenku.accounts.auth.ThrottledBackend"]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:me"
+LOGOUT_REDIRECT_URL = "library:home"
+
+# Mail goes to the console (the log) unless an SMTP host is configured.
+if CONFIG.email_host:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": CONFIG.email_host,
+                "port": CONFIG.email_port,
+                "username": CONFIG.email_host_user,
+                "password": CONFIG.email_host_password,
+                "use_tls": CONFIG.email_use_tls,
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+DEFAULT_FROM_EMAIL = CONFIG.default_from_email
 
 LANGUAGE_CODE = CONFIG.language
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]

@@ -7,5 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("wenku.accounts.urls")),
+    path("", include("wenku.community.urls")),
     path("", include("wenku.library.urls")),
 ]

@@ -1,9 +1,34 @@
 from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
 
-from .models import ApiToken, User
+from .models import ApiToken, PointsEntry, User
 
-admin.site.register(User, UserAdmin)
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "email", "points", "is_active", "is_staff", "date_joined"]
+    readonly_fields = ["points"]
+    fieldsets = [*BaseUserAdmin.fieldsets, (_("积分"), {"fields": ["points"]})]
+
+
+@admin.register(PointsEntry)
+class PointsEntryAdmin(admin.ModelAdmin):
+    """The ledger is append-only: entries are shown, never edited."""
+
+    list_display = ["created_at", "user", "delta", "balance", "reason", "document", "memo"]
+    list_filter = ["reason"]
+    search_fields = ["user__username", "memo"]
+    raw_id_fields = ["user", "document", "counterparty"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(ApiToken)

@@ -7,13 +7,116 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+def mask_name(name: str) -> str:
+    """The name others see: "lazy2021" -> "la****1" (first two, four stars, last)."""
+    if len(name) >= 4:
+        return f"{name[:2]}****{name[-1]}"
+    if len(name) == 3:
+        return f"{name[0]}****{name[-1]}"
+    return f"{name[:1]}****"
+
+
 class User(AbstractUser):
     """The site's user; custom from the first migration so later fields need no swap."""
+
+    # The balance is a cache of the sum of the user's PointsEntry rows, changed only by
+    # wenku.accounts.points in the same transaction as the row; never below zero.
+    points = models.PositiveIntegerField(_("积分"), default=0)
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(points__gte=0), name="points_gte_0")
+        ]
+
+    @property
+    def masked_name(self) -> str:
+        return mask_name(self.get_username())
+
+
+class PointsEntry(models.Model):
+    """One change of a user's points. The ledger is append-only."""
+
+    class Reason(models.TextChoices):
+        REGISTER = "register", _("注册奖励")
+        SIGNIN = "signin", _("每日签到")
+        UPLOAD = "upload", _("文档发布奖励")
+        DELETE = "delete", _("删除已发布文档")
+        PURCHASE = "purchase", _("下载付费文档")
+        SALE = "sale", _("文档被下载")
+        TIP_SENT = "tip_sent", _("打赏")
+        TIP_RECEIVED = "tip_received", _("收到打赏")
+        ADJUST = "adjust", _("管理员调整")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="points_entries"
+    )
+    delta = models.IntegerField(_("变动"))
+    balance = models.PositiveIntegerField(_("变动后余额"))
+    reason = models.CharField(_("原因"), max_length=16, choices=Reason.choices)
+    document = models.ForeignKey(
+        "library.Document",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("相关文档"),
+    )
+    counterparty = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("相关用户"),
+    )
+    # What the entry was about, kept readable after the document is deleted.
+    memo = models.CharField(_("说明"), max_length=200, blank=True)
+    # One operation, however often it is submitted, makes one entry per user.
+    key = models.CharField(_("幂等键"), max_length=100)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("积分记录")
+        verbose_name_plural = _("积分记录")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="points_entry_unique_key")
+        ]
+        indexes = [models.Index(fields=["user", "reason", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.delta:+d} {self.get_reason_display()}"
+
+
+class SignIn(models.Model):
+    """A daily sign-in (签到)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="signins"
+    )
+    day = models.DateField(_("日期"))
+
+    class Meta:
+        verbose_name = _("签到")
+        verbose_name_plural = _("签到")
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="signin_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.day}"
+
+
+class LoginFailure(models.Model):
+    """A failed login, counted per user name and per IP to slow down password guessing."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    ip = models.GenericIPAddressField(null=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.ip}"
 
 
 class ApiTokenQuerySet(models.QuerySet):

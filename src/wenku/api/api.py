@@ -120,9 +120,11 @@ def get_document(request: HttpRequest, number: int):
     header = request.headers.get("Authorization", "")
     if header.lower().startswith("bearer "):
         user = ApiToken.objects.user_for(header[7:].strip()) or user
-    is_owner = user.is_authenticated and (user.pk == document.uploader_id or user.is_staff)
-    if not is_owner and (
-        document.visibility == Document.Visibility.PRIVATE or not document.is_ready
-    ):
+    if not document.visible_to(user):
         raise HttpError(404, "文档不存在。")
-    return DocumentOut.of(document, show_error=is_owner)
+    return DocumentOut.of(document, show_error=document.is_owned_by(user))
+
+
+from wenku.api.reader import router as reader_router  # noqa: E402
+
+api.add_router("/", reader_router)

@@ -1,5 +1,12 @@
-from wenku.config import CONFIG
+import datetime as dt
+
+from wenku.moderation.models import SiteSettings
 
 
 def site(request):
-    return {"site_name": CONFIG.site_name}
+    settings = SiteSettings.current()
+    return {
+        "site": settings,
+        "site_name": settings.site_name,
+        "current_year": dt.date.today().year,
+    }

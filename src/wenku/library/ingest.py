@@ -25,6 +25,7 @@ from django.db import IntegrityError, transaction
 from wenku.config import CONFIG
 from wenku.conversion.detect import detect
 from wenku.conversion.errors import RejectedFile
+from wenku.moderation.models import active_ban, ban_message
 
 from .models import Category, Document, Tag
 
@@ -127,6 +128,9 @@ def ingest(
 ) -> Document:
     """Check, store and queue one file. Raises IngestError (or Duplicate) and stores nothing."""
     meta = meta or Metadata()
+    ban = active_ban(uploader, "upload")
+    if ban is not None:
+        raise IngestError(ban_message(ban), code="banned")
     filename = clean_filename(filename)
     title = clean_title(meta.title, filename)
     tags = clean_tags(meta.tags)

@@ -169,6 +169,12 @@ class Document(models.Model):
     lease_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
     task_id = models.CharField(max_length=64, blank=True, editable=False)
 
+    # Counters kept on the row (updated with F() next to the rows they count) so that lists and
+    # the document page sort and show them without aggregating.
+    view_count = models.PositiveIntegerField(_("浏览次数"), default=0)
+    download_count = models.PositiveIntegerField(_("下载次数"), default=0)
+    favorite_count = models.PositiveIntegerField(_("收藏次数"), default=0)
+
     created_at = models.DateTimeField(_("上传时间"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
     converted_at = models.DateTimeField(_("转换完成时间"), null=True, blank=True)
@@ -186,6 +192,24 @@ class Document(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("library:document", args=[self.number])
+
+    def is_owned_by(self, user) -> bool:
+        """The uploader and the site's staff see and download it whatever its state."""
+        return bool(
+            getattr(user, "is_authenticated", False)
+            and (user.pk == self.uploader_id or user.is_staff)
+        )
+
+    def visible_to(self, user) -> bool:
+        """Whether `user` may open the document's page: anyone once it is published (unlisted
+        ones by link), only its owners before that or when private."""
+        if self.is_owned_by(user):
+            return True
+        return self.is_ready and self.visibility != self.Visibility.PRIVATE
+
+    @property
+    def is_free(self) -> bool:
+        return self.price == 0
 
     @property
     def is_ready(self) -> bool:
@@ -242,3 +266,51 @@ class Page(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document_id}#{self.number}"
+
+
+class Purchase(models.Model):
+    """A paid document bought once by a user; later downloads are free."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="purchases"
+    )
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="purchases")
+    price = models.PositiveIntegerField(_("价格（积分）"))
+    created_at = models.DateTimeField(_("购买时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("购买记录")
+        verbose_name_plural = _("购买记录")
+        constraints = [models.UniqueConstraint(fields=["user", "document"], name="purchase_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} bought {self.document_id}"
+
+
+class Download(models.Model):
+    """One download, counted against the daily limits and shown in the reader's history."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="downloads",
+    )
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="downloads")
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    kind = models.CharField(max_length=8, default="original")  # "original" or "pdf"
+    points = models.PositiveIntegerField(_("花费积分"), default=0)
+    created_at = models.DateTimeField(_("下载时间"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("下载记录")
+        verbose_name_plural = _("下载记录")
+        indexes = [
+            models.Index(fields=["user", "created_at"]),
+            models.Index(fields=["ip", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user or self.ip} {self.document_id}"

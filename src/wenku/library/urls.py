@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import document, upload
+from .views import document, download, upload
 
 app_name = "library"
 urlpatterns = [
@@ -9,4 +9,5 @@ urlpatterns = [
     path("doc/<int:number>/", document.detail, name="document"),
     path("doc/<int:number>/status/", document.status, name="status"),
     path("doc/<int:number>/page/<int:page>.webp", document.page_image, name="page_image"),
+    path("doc/<int:number>/download/", download.download, name="download"),
 ]

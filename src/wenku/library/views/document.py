@@ -2,24 +2,16 @@
 
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
+from wenku.community.services import is_favorite
+
+from ..access import document_for
 from ..models import Document, Page
 
 
 def _visible(request: HttpRequest, number: int) -> Document:
-    document = get_object_or_404(
-        Document.objects.select_related("category", "uploader"), number=number
-    )
-    is_owner = request.user.is_authenticated and (
-        request.user.pk == document.uploader_id or request.user.is_staff
-    )
-    if not is_owner and (
-        document.visibility == Document.Visibility.PRIVATE or not document.is_ready
-    ):
-        raise Http404
-    document.viewer_is_owner = is_owner
-    return document
+    return document_for(request, number)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -38,6 +30,8 @@ def detail(request: HttpRequest, number: int) -> HttpResponse:
             "pages": pages,
             "preview_pages": [p for p in pages if p.image],
             "remaining": document.page_count - document.preview_page_count,
+            "is_favorite": is_favorite(request.user, document),
+            "favorite_count": document.favorite_count,
         },
     )
 

@@ -1,0 +1,46 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .models import User
+
+
+class RegisterForm(UserCreationForm):
+    email = forms.EmailField(
+        label=_("电子邮箱"), help_text=_("用于找回密码，不会公开。"), required=True
+    )
+
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ["username", "email"]
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(_("该邮箱已被注册。"))
+        return email
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, which first says plainly when too many attempts were made."""
+
+    def clean(self):
+        username = self.data.get("username", "")
+        blocked = services.login_blocked(username, services.client_ip(self.request))
+        if blocked:
+            raise forms.ValidationError(blocked, code="throttled")
+        return super().clean()
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["first_name", "email"]
+        labels = {"first_name": _("昵称")}
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if email and User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("该邮箱已被其他账号使用。"))
+        return email

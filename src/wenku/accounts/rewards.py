@@ -1,0 +1,84 @@
+"""Points that documents earn or cost their uploader: the publish reward and the delete penalty."""
+
+from __future__ import annotations
+
+import logging
+
+from django.apps import apps
+from django.db import transaction
+from django.dispatch import receiver
+from django.utils import timezone
+
+from wenku.library.signals import document_published
+from wenku.moderation.models import SiteSettings
+
+from . import points
+from .models import PointsEntry
+
+log = logging.getLogger("wenku.accounts")
+
+
+def _is_near_duplicate(document) -> bool:
+    if not apps.is_installed("wenku.discovery"):
+        return False
+    from wenku.discovery.services import is_near_duplicate
+
+    return is_near_duplicate(document)
+
+
+def reward_upload(document) -> int:
+    """Pay the publish reward once per document, up to the daily cap, never for a copy."""
+    site = SiteSettings.current()
+    uploader = document.uploader
+    if not site.upload_reward or _is_near_duplicate(document):
+        return 0
+    start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    with transaction.atomic():
+        points.lock_users(uploader)
+        rewarded_today = PointsEntry.objects.filter(
+            user=uploader, reason=points.Reason.UPLOAD, created_at__gte=start
+        ).count()
+        if rewarded_today >= site.upload_reward_daily_cap:
+            return 0
+        try:
+            points.check_not_frozen(uploader)
+        except points.PointsFrozen:
+            return 0
+        posted = points.post(
+            uploader,
+            site.upload_reward,
+            points.Reason.UPLOAD,
+            key=f"upload:{document.pk}",
+            document=document,
+            memo=document.title,
+        )
+    return posted.entry.delta if posted.created else 0
+
+
+@receiver(document_published)
+def _reward_on_publish(sender, document, **kwargs):
+    # After the commit, so that the near-duplicate check (another receiver of the same
+    # signal) has recorded its verdict, and a failing reward never undoes a publication.
+    def pay() -> None:
+        try:
+            reward_upload(document)
+        except Exception:
+            log.exception("publish reward for document %s failed", document.pk)
+
+    transaction.on_commit(pay)
+
+
+def penalise_deletion(document) -> int:
+    """Take the delete penalty from the uploader of a published document (never below zero)."""
+    site = SiteSettings.current()
+    if not site.delete_penalty or not document.is_ready:
+        return 0
+    posted = points.post(
+        document.uploader,
+        -site.delete_penalty,
+        points.Reason.DELETE,
+        key=f"delete:{document.pk}",
+        memo=document.title,
+        allow_partial=True,
+    )
+    return -posted.entry.delta if posted.created else 0

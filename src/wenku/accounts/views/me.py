@@ -1,0 +1,87 @@
+"""`/me`: my uploads, favorites, downloads, points history, reports, and the daily sign-in."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from wenku.community.models import Favorite, Report
+from wenku.library.models import Document, Download
+from wenku.library.removal import delete_document
+
+from .. import points, services
+
+PER_PAGE = 20
+
+
+def _page(request: HttpRequest, queryset):
+    return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+
+
+def _render(request: HttpRequest, tab: str, **context) -> HttpResponse:
+    context.update(
+        tab=tab,
+        balance=points.balance_of(request.user),
+        signed_in=services.signed_in_today(request.user),
+    )
+    return render(request, f"accounts/me_{tab}.html", context)
+
+
+@login_required
+def uploads(request: HttpRequest) -> HttpResponse:
+    docs = Document.objects.filter(uploader=request.user).select_related("category")
+    return _render(request, "uploads", page=_page(request, docs))
+
+
+@login_required
+def favorites(request: HttpRequest) -> HttpResponse:
+    rows = Favorite.objects.filter(user=request.user).select_related("document")
+    return _render(request, "favorites", page=_page(request, rows))
+
+
+@login_required
+def downloads(request: HttpRequest) -> HttpResponse:
+    rows = Download.objects.filter(user=request.user).select_related("document")
+    return _render(request, "downloads", page=_page(request, rows))
+
+
+@login_required
+def points_history(request: HttpRequest) -> HttpResponse:
+    rows = request.user.points_entries.select_related("document")
+    return _render(request, "points", page=_page(request, rows))
+
+
+@login_required
+def reports(request: HttpRequest) -> HttpResponse:
+    rows = Report.objects.filter(reporter=request.user).select_related("document")
+    return _render(request, "reports", page=_page(request, rows))
+
+
+@login_required
+@require_POST
+def sign_in(request: HttpRequest) -> HttpResponse:
+    try:
+        first, earned = services.sign_in_today(request.user)
+    except points.PointsFrozen as exc:
+        messages.error(request, exc.message)
+    else:
+        if first:
+            messages.success(request, f"签到成功，获得 {earned} 积分。")
+        else:
+            messages.info(request, "今天已经签到过了，明天再来。")
+    return redirect(request.POST.get("next") or "accounts:me")
+
+
+@login_required
+@require_POST
+def delete_upload(request: HttpRequest, number: int) -> HttpResponse:
+    document = get_object_or_404(Document, number=number, uploader=request.user)
+    title = document.title
+    lost = delete_document(document, by=request.user)
+    if lost:
+        messages.warning(request, f"已删除《{title}》，扣除 {lost} 积分。")
+    else:
+        messages.success(request, f"已删除《{title}》。")
+    return redirect("accounts:me")

@@ -1,0 +1,98 @@
+"""What readers do with a document: favorite (收藏), tip (赏), report (举报)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Favorite(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="favorites"
+    )
+    document = models.ForeignKey(
+        "library.Document", on_delete=models.CASCADE, related_name="favorites"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("收藏")
+        verbose_name_plural = _("收藏")
+        constraints = [models.UniqueConstraint(fields=["user", "document"], name="favorite_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} ♥ {self.document_id}"
+
+
+class Tip(models.Model):
+    """A tip (赏) from a reader to a document's uploader; the points move in the ledger."""
+
+    tipper = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tips_given"
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tips_received"
+    )
+    document = models.ForeignKey(
+        "library.Document", null=True, on_delete=models.SET_NULL, related_name="tips"
+    )
+    amount = models.PositiveIntegerField(_("积分"))
+    key = models.CharField(max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("打赏")
+        verbose_name_plural = _("打赏")
+        constraints = [models.UniqueConstraint(fields=["tipper", "key"], name="tip_once_per_key")]
+
+    def __str__(self) -> str:
+        return f"{self.tipper} -> {self.recipient}: {self.amount}"
+
+
+class Report(models.Model):
+    class Reason(models.TextChoices):
+        SPAM = "spam", _("垃圾广告")
+        PORN = "porn", _("淫秽色情")
+        COPYRIGHT = "copyright", _("侵犯版权")
+        SENSITIVE = "sensitive", _("敏感信息")
+        ABUSE = "abuse", _("人身攻击")
+        OTHER = "other", _("其他")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("待处理")
+        DISMISSED = "dismissed", _("已驳回")
+        ACTIONED = "actioned", _("已处理")
+
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reports"
+    )
+    document = models.ForeignKey(
+        "library.Document", null=True, on_delete=models.SET_NULL, related_name="reports"
+    )
+    # Kept so the reporter still sees what they reported after a deletion.
+    document_title = models.CharField(_("文档标题"), max_length=200)
+    reason = models.CharField(_("举报原因"), max_length=12, choices=Reason.choices)
+    details = models.TextField(_("详细说明"), blank=True, max_length=2000)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
+    outcome = models.CharField(_("处理结果"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("举报时间"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("举报")
+        verbose_name_plural = _("举报")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reporter", "document"],
+                condition=Q(status="open"),
+                name="one_open_report_per_user_document",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document_title} {self.get_reason_display()}"

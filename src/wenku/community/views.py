@@ -1,0 +1,120 @@
+"""Favorite, share, tip and report a document: plain forms that htmx upgrades in place."""
+
+from io import BytesIO
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from wenku.library.access import document_for
+
+from . import services
+from .models import Report
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _back(document) -> HttpResponse:
+    return redirect(document.get_absolute_url())
+
+
+@login_required
+@require_POST
+def favorite(request: HttpRequest, number: int) -> HttpResponse:
+    document = document_for(request, number)
+    wanted = request.POST.get("on")
+    try:
+        if wanted in ("1", "0"):
+            on, count = services.set_favorite(request.user, document, wanted == "1")
+        else:
+            on, count = services.toggle_favorite(request.user, document)
+    except services.ActionRefused as exc:
+        messages.error(request, exc.message)
+        return _back(document)
+    if _is_htmx(request):
+        return render(
+            request,
+            "community/_favorite.html",
+            {"document": document, "is_favorite": on, "favorite_count": count},
+        )
+    messages.success(request, "已收藏。" if on else "已取消收藏。")
+    return _back(document)
+
+
+@login_required
+def tip(request: HttpRequest, number: int) -> HttpResponse:
+    document = document_for(request, number)
+    context = {"document": document, "key": services.new_key()}
+    if request.method == "POST":
+        try:
+            amount = int(request.POST.get("amount", ""))
+        except ValueError:
+            amount = 0
+        try:
+            made, created = services.tip(
+                request.user, document, amount, request.POST.get("key", "")
+            )
+        except services.ActionRefused as exc:
+            context["error"] = exc.message
+            if not _is_htmx(request):
+                messages.error(request, exc.message)
+                return redirect(request.path)
+        else:
+            note = (
+                f"已打赏 {made.amount} 积分，感谢您的支持！"
+                if created
+                else f"这次打赏（{made.amount} 积分）已经完成，没有重复扣分。"
+            )
+            if _is_htmx(request):
+                return render(request, "community/_done.html", {"text": note})
+            messages.success(request, note)
+            return _back(document)
+    template = "community/_tip_form.html" if _is_htmx(request) else "community/tip.html"
+    return render(request, template, context)
+
+
+@login_required
+def report(request: HttpRequest, number: int) -> HttpResponse:
+    document = document_for(request, number)
+    context = {"document": document, "reasons": Report.Reason.choices, "values": request.POST}
+    if request.method == "POST":
+        try:
+            services.report(
+                request.user,
+                document,
+                request.POST.get("reason", ""),
+                request.POST.get("details", ""),
+            )
+        except services.ActionRefused as exc:
+            context["error"] = exc.message
+        else:
+            note = "举报已提交，我们会尽快处理，结果可在“我的举报”中查看。"
+            if _is_htmx(request):
+                return render(request, "community/_done.html", {"text": note})
+            messages.success(request, note)
+            return _back(document)
+    template = "community/_report_form.html" if _is_htmx(request) else "community/report.html"
+    return render(request, template, context)
+
+
+def share(request: HttpRequest, number: int) -> HttpResponse:
+    document = document_for(request, number)
+    url = request.build_absolute_uri(document.get_absolute_url())
+    template = "community/_share.html" if _is_htmx(request) else "community/share.html"
+    return render(request, template, {"document": document, "url": url})
+
+
+def qr_code(request: HttpRequest, number: int) -> HttpResponse:
+    """The document's link as a QR code (SVG), drawn here rather than by a third party."""
+    document = document_for(request, number)
+    url = request.build_absolute_uri(document.get_absolute_url())
+    out = BytesIO()
+    segno.make(url, error="m").save(out, kind="svg", scale=5, border=2, xmldecl=False)
+    response = HttpResponse(out.getvalue(), content_type="image/svg+xml")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

@@ -1,0 +1,149 @@
+"""Downloading a document: who may, what it costs, and the daily limits.
+
+A paid document is bought once (a `Purchase`, unique per user and document) and is free to
+re-download; the buyer's points go to the uploader less the site's share, all in one
+transaction through the ledger, whose idempotency key ("buy:<document>") makes two concurrent
+clicks pay once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from wenku.accounts import points
+from wenku.moderation.models import SiteSettings, active_ban, ban_message
+
+from .models import Document, Download, Purchase
+
+
+class DownloadRefused(Exception):
+    def __init__(self, message: str, code: str, status: int = 403) -> None:
+        super().__init__(message)
+        self.message, self.code, self.status = message, code, status
+
+
+@dataclass(frozen=True)
+class Grant:
+    document: Document
+    kind: str  # "original" or "pdf"
+    charged: int  # points paid by this request (0 for free, owned or already bought)
+
+    @property
+    def filename(self) -> str:
+        name = self.document.original_filename or f"{self.document.title}.{self.document.format}"
+        if self.kind == "pdf":
+            stem = name.rsplit(".", 1)[0] if "." in name else name
+            return f"{stem}.pdf"
+        return name
+
+    def open(self):
+        field = self.document.pdf if self.kind == "pdf" else self.document.original
+        return default_storage.open(field.name)
+
+
+def has_bought(user, document: Document) -> bool:
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and Purchase.objects.filter(user=user, document=document).exists()
+    )
+
+
+def can_download_free(user, document: Document) -> bool:
+    """No points due: the owner, staff, a free document, or one already bought."""
+    return document.is_owned_by(user) or document.is_free or has_bought(user, document)
+
+
+def _check_limits(user, ip: str | None, site: SiteSettings) -> None:
+    today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    recent = Download.objects.filter(created_at__gte=today)
+    if user.is_authenticated and (
+        recent.filter(user=user).count() >= site.daily_downloads_per_user
+    ):
+        raise DownloadRefused(
+            f"您今天已下载 {site.daily_downloads_per_user} 次，达到每日上限，请明天再来。",
+            "daily_limit",
+            429,
+        )
+    if ip and recent.filter(ip=ip).count() >= site.daily_downloads_per_ip:
+        raise DownloadRefused("该网络今天的下载次数已达上限，请明天再来。", "daily_limit_ip", 429)
+
+
+def download(user, document: Document, *, kind: str = "original", ip: str | None = None) -> Grant:
+    """Check, charge (once) and count a download; the caller streams `Grant.open()`."""
+    if kind not in ("original", "pdf"):
+        raise DownloadRefused("未知的下载格式。", "bad_kind", 400)
+    if not document.visible_to(user):
+        raise DownloadRefused("文档不存在。", "not_found", 404)
+    if not document.is_ready:
+        raise DownloadRefused("文档尚未转换完成，暂时不能下载。", "not_ready", 409)
+    if kind == "pdf" and not document.pdf:
+        raise DownloadRefused("该文档没有 PDF 版本。", "no_pdf", 404)
+    site = SiteSettings.current()
+    if not user.is_authenticated:
+        if document.price or site.download_login_required:
+            raise DownloadRefused("请先登录再下载。", "login_required", 401)
+    else:
+        ban = active_ban(user, "download")
+        if ban is not None:
+            raise DownloadRefused(ban_message(ban), "banned")
+
+    with transaction.atomic():
+        # One download decision at a time per user, so limits and balance are checked against
+        # the truth (SQLite's IMMEDIATE transactions already serialise; this is for PostgreSQL).
+        if user.is_authenticated:
+            points.lock_users(user, document.uploader)
+        _check_limits(user, ip, site)
+        charged = 0
+        if user.is_authenticated and not can_download_free(user, document):
+            charged = _buy(user, document, site)
+        Download.objects.create(
+            user=user if user.is_authenticated else None,
+            document=document,
+            ip=ip,
+            kind=kind,
+            points=charged,
+        )
+        Document.objects.filter(pk=document.pk).update(download_count=F("download_count") + 1)
+    return Grant(document, kind, charged)
+
+
+def _buy(user, document: Document, site: SiteSettings) -> int:
+    try:
+        points.check_not_frozen(user)
+    except points.PointsFrozen as exc:
+        raise DownloadRefused(exc.message, exc.code) from None
+    try:
+        paid = points.post(
+            user,
+            -document.price,
+            points.Reason.PURCHASE,
+            key=f"buy:{document.pk}",
+            document=document,
+            counterparty=document.uploader,
+            memo=document.title,
+        )
+    except points.InsufficientPoints as exc:
+        raise DownloadRefused(exc.message, exc.code, 402) from None
+    if not paid.created:  # bought by a concurrent request of the same user
+        return 0
+    purchase, _created = Purchase.objects.get_or_create(
+        user=user, document=document, defaults={"price": document.price}
+    )
+    earned = document.price * (100 - site.download_site_share) // 100
+    uploader = document.uploader
+    if earned and uploader.is_active and active_ban(uploader, "points") is None:
+        points.post(
+            uploader,
+            earned,
+            points.Reason.SALE,
+            key=f"sale:{purchase.pk}",
+            document=document,
+            counterparty=user,
+            memo=document.title,
+        )
+    return document.price

@@ -1,0 +1,165 @@
+"""Site settings an operator edits in the admin, and time-limited punishments."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from wenku.config import CONFIG
+
+_CACHE_KEY = "wenku:site-settings"
+# Other machines pick up an edit within this many seconds; this one at once.
+_CACHE_SECONDS = 30
+
+
+def _parse_amounts(value: str) -> list[int]:
+    amounts = sorted({int(part) for part in value.replace("，", ",").split(",") if part.strip()})
+    if not amounts or amounts[0] <= 0:
+        raise ValueError
+    return amounts
+
+
+class SiteSettings(models.Model):
+    """The one row of settings of the site (edited in the admin, cached briefly)."""
+
+    site_name = models.CharField(_("站点名称"), max_length=100, default=CONFIG.site_name)
+    copyright_line = models.CharField(
+        _("版权声明"), max_length=200, blank=True, default="版权所有，未经许可不得转载"
+    )
+    icp_number = models.CharField(_("ICP 备案号"), max_length=100, blank=True)
+    site_started = models.PositiveIntegerField(_("建站年份"), default=2026)
+
+    registration_open = models.BooleanField(_("开放注册"), default=True)
+    download_login_required = models.BooleanField(_("免费文档也需登录才能下载"), default=False)
+
+    # Points rules (积分规则)
+    register_bonus = models.PositiveIntegerField(_("注册奖励积分"), default=20)
+    signin_bonus = models.PositiveIntegerField(_("每日签到积分"), default=2)
+    upload_reward = models.PositiveIntegerField(_("文档发布奖励积分"), default=5)
+    upload_reward_daily_cap = models.PositiveIntegerField(
+        _("每日获得发布奖励的文档数上限"), default=10
+    )
+    download_site_share = models.PositiveSmallIntegerField(
+        _("下载收入的站点分成（%）"),
+        default=0,
+        help_text=_("付费下载时站点留存的比例，其余归上传者"),
+    )
+    tip_amounts = models.CharField(
+        _("打赏金额选项"), max_length=100, default="1,2,5,10,20", help_text=_("用逗号分隔")
+    )
+    delete_penalty = models.PositiveIntegerField(_("删除已发布文档扣除积分"), default=5)
+
+    # Limits
+    daily_downloads_per_user = models.PositiveIntegerField(_("每用户每日下载次数上限"), default=50)
+    daily_downloads_per_ip = models.PositiveIntegerField(_("每 IP 每日下载次数上限"), default=200)
+
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("站点设置")
+        verbose_name_plural = _("站点设置")
+
+    def __str__(self) -> str:
+        return str(_("站点设置"))
+
+    def save(self, *args, **kwargs) -> None:
+        self.pk = 1
+        super().save(*args, **kwargs)
+        cache.delete(_CACHE_KEY)
+
+    def clean(self) -> None:
+        try:
+            _parse_amounts(self.tip_amounts)
+        except ValueError:
+            raise ValidationError(
+                {"tip_amounts": _("请填写用逗号分隔的正整数，例如 1,2,5,10")}
+            ) from None
+        if self.download_site_share > 100:
+            raise ValidationError({"download_site_share": _("分成比例不能超过 100%")})
+
+    @property
+    def tip_choices(self) -> list[int]:
+        try:
+            return _parse_amounts(self.tip_amounts)
+        except ValueError:
+            return [1, 2, 5, 10]
+
+    @classmethod
+    def current(cls) -> SiteSettings:
+        found = cache.get(_CACHE_KEY)
+        if found is None:
+            found, _created = cls.objects.get_or_create(pk=1)
+            cache.set(_CACHE_KEY, found, _CACHE_SECONDS)
+        return found
+
+
+class PunishmentQuerySet(models.QuerySet):
+    def active(self) -> PunishmentQuerySet:
+        now = timezone.now()
+        return self.filter(starts_at__lte=now).filter(
+            models.Q(ends_at__isnull=True) | models.Q(ends_at__gt=now)
+        )
+
+
+class Punishment(models.Model):
+    """A time-limited ban. A login ban stops everything, including earning or spending points."""
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", _("禁止登录")
+        UPLOAD = "upload", _("禁止上传")
+        DOWNLOAD = "download", _("禁止下载")
+        COMMENT = "comment", _("禁止评论")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="punishments"
+    )
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+    reason = models.CharField(_("原因"), max_length=200)
+    starts_at = models.DateTimeField(_("开始时间"), default=timezone.now)
+    ends_at = models.DateTimeField(_("结束时间"), null=True, blank=True, help_text=_("留空为永久"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("处理人"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PunishmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("处罚")
+        verbose_name_plural = _("处罚")
+        indexes = [models.Index(fields=["user", "kind", "ends_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.get_kind_display()}"
+
+
+def active_ban(user, kind: str) -> Punishment | None:
+    """The punishment that forbids `user` to do `kind` now (a login ban forbids everything)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        Punishment.objects.active()
+        .filter(user=user, kind__in=[kind, Punishment.Kind.LOGIN])
+        .first()
+    )
+
+
+def ban_message(punishment: Punishment) -> str:
+    until = (
+        timezone.localtime(punishment.ends_at).strftime("%Y-%m-%d %H:%M")
+        if punishment.ends_at
+        else "永久"
+    )
+    return (
+        f"您的账号已被{punishment.get_kind_display()}（原因：{punishment.reason}；截止：{until}）。"
+    )
