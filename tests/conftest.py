@@ -103,3 +103,9 @@ def make_document(db, user):
 @pytest.fixture
 def reader(db, django_user_model):
     return django_user_model.objects.create_user("reader88", password="pw-123456-abc")
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # The production hasher is slow on purpose; the tests log in hundreds of times.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -55,6 +55,7 @@ def published_document(
         preview_page_count=pages if preview is None else preview,
     )
     Page.objects.bulk_create(
-        Page(document=document, number=i, text=f"{title} 第{i}页的文字") for i in range(1, pages + 1)
+        Page(document=document, number=i, text=f"{title} 第{i}页的文字")
+        for i in range(1, pages + 1)
     )
     return document

@@ -1,4 +1,4 @@
-"""The points ledger: every change is a row, the balance equals their sum and never goes negative."""
+"""The points ledger: every change is a row; the balance is their sum and never negative."""
 
 import pytest
 

@@ -2,6 +2,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
+from wenku.moderation.models import active_ban, ban_message
+
 from . import services
 from .models import User
 
@@ -30,7 +32,15 @@ class LoginForm(AuthenticationForm):
         blocked = services.login_blocked(username, services.client_ip(self.request))
         if blocked:
             raise forms.ValidationError(blocked, code="throttled")
-        return super().clean()
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            # Say why a correct password was refused: the account is banned.
+            user = User.objects.filter(username=username).first()
+            ban = active_ban(user, "login") if user else None
+            if ban and user.check_password(self.data.get("password", "")):
+                raise forms.ValidationError(ban_message(ban), code="banned") from None
+            raise
 
 
 class ProfileForm(forms.ModelForm):

@@ -124,6 +124,10 @@ class ApiTokenQuerySet(models.QuerySet):
         token = self.select_related("user").filter(key_hash=ApiToken.hash(raw)).first()
         if token is None or not token.user.is_active:
             return None
+        from wenku.moderation.models import Punishment
+
+        if Punishment.objects.active().filter(user=token.user, kind="login").exists():
+            return None
         return token.user
 
 
