@@ -55,20 +55,21 @@ def page_errors() -> list[str]:
     return []
 
 
-@pytest.fixture
-def logged_in_page(browser, live_server, user, page_errors):
-    """A page in a fresh browser context whose session cookie logs `user` in."""
+def _open_page(browser, live_server, page_errors, session_cookie: str | None = None):
     from django.conf import settings
-    from django.test import Client
 
-    client = Client()
-    client.force_login(user)
-    session_cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    context = browser.new_context(base_url=live_server.url, locale="zh-CN")
+    context = browser.new_context(base_url=live_server.url, locale="zh-CN", accept_downloads=True)
     context.set_default_timeout(10_000)
-    context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": session_cookie, "url": live_server.url}]
-    )
+    if session_cookie:
+        context.add_cookies(
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": session_cookie,
+                    "url": live_server.url,
+                }
+            ]
+        )
     page = context.new_page()
     page.on("pageerror", lambda exc: page_errors.append(f"JavaScript error: {exc}"))
 
@@ -81,11 +82,37 @@ def logged_in_page(browser, live_server, user, page_errors):
             page_errors.append(f"HTTP {response.status} for {response.url}")
 
     def failed(request) -> None:
-        if request.resource_type in LOADED_RESOURCES:
+        # A navigation that turns into a download is reported as aborted; it is not a failure.
+        if request.resource_type in LOADED_RESOURCES and "ERR_ABORTED" not in str(request.failure):
             page_errors.append(f"{request.failure} for {request.url}")
 
     page.on("response", check)
     page.on("requestfailed", failed)
+    return context, page
+
+
+@pytest.fixture
+def anonymous_page(browser, live_server, page_errors):
+    """A page in a fresh browser context, logged in as nobody."""
+    context, page = _open_page(browser, live_server, page_errors)
+    try:
+        yield page
+    finally:
+        context.close()
+        if page_errors:
+            print("browser problems:", *page_errors, sep="\n  ")
+
+
+@pytest.fixture
+def logged_in_page(browser, live_server, user, page_errors):
+    """A page in a fresh browser context whose session cookie logs `user` in."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    context, page = _open_page(browser, live_server, page_errors, cookie)
     try:
         yield page
     finally:
