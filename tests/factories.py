@@ -13,7 +13,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 from wenku.accounts import points
-from wenku.library.models import Document, Page
+from wenku.library.models import Document, Page, Tag
 
 _counter = itertools.count(1)
 
@@ -33,6 +33,10 @@ def published_document(
     fmt: str = "docx",
     body: bytes | None = None,
     visibility: str = Document.Visibility.PUBLIC,
+    category=None,
+    tags: list[str] = (),
+    text=None,
+    description: str = "",
 ) -> Document:
     n = next(_counter)
     body = body or f"原文件内容 {n} {title}".encode()
@@ -53,9 +57,34 @@ def published_document(
         status=Document.Status.READY,
         page_count=pages,
         preview_page_count=pages if preview is None else preview,
+        category=category,
+        description=description,
     )
+    for name in tags:
+        document.tags.add(Tag.objects.get_or_create(name=name)[0])
+    shown = document.preview_page_count
+    image = _tiny_webp() if shown else b""
     Page.objects.bulk_create(
-        Page(document=document, number=i, text=f"{title} 第{i}页的文字")
+        Page(
+            document=document,
+            number=i,
+            text=text(i) if text else f"{title} 第{i}页的文字",
+            image=default_storage.save(f"pages/{sha[:2]}/{sha}/{i}.webp", ContentFile(image))
+            if i <= shown
+            else "",
+            image_width=90 if i <= shown else 0,
+            image_height=127 if i <= shown else 0,
+        )
         for i in range(1, pages + 1)
     )
     return document
+
+
+def _tiny_webp() -> bytes:
+    from io import BytesIO
+
+    from PIL import Image
+
+    out = BytesIO()
+    Image.new("L", (90, 127), 255).save(out, "WEBP")
+    return out.getvalue()

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from wenku.api.api import api
+from wenku.library.urls import sitemap_urls
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -10,4 +11,5 @@ urlpatterns = [
     path("", include("wenku.accounts.urls")),
     path("", include("wenku.community.urls")),
     path("", include("wenku.library.urls")),
+    *sitemap_urls,
 ]

@@ -33,6 +33,9 @@ class Category(models.Model):
     def __str__(self) -> str:
         return self.path
 
+    def get_absolute_url(self) -> str:
+        return reverse("library:category", args=[self.pk])
+
     @property
     def ancestors(self) -> list["Category"]:
         """The chain from the root down to this category."""
@@ -169,6 +172,9 @@ class Document(models.Model):
     lease_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
     task_id = models.CharField(max_length=64, blank=True, editable=False)
 
+    recommended = models.BooleanField(
+        _("编辑推荐"), default=False, db_index=True, help_text=_("显示在首页的“编辑推荐”中")
+    )
     # Counters kept on the row (updated with F() next to the rows they count) so that lists and
     # the document page sort and show them without aggregating.
     view_count = models.PositiveIntegerField(_("浏览次数"), default=0)
@@ -314,3 +320,23 @@ class Download(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user or self.ip} {self.document_id}"
+
+
+class DocumentView(models.Model):
+    """A visitor's view of a document on a day; the view counter counts these, once each."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="+")
+    # The user's id, or a hash of the session or of address and browser for anonymous visitors.
+    visitor = models.CharField(max_length=64)
+    day = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "visitor", "day"], name="one_view_per_visitor_day"
+            )
+        ]
+        indexes = [models.Index(fields=["day"])]
+
+    def __str__(self) -> str:
+        return f"{self.document_id} {self.visitor} {self.day}"

@@ -1,13 +1,35 @@
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
-from .views import document, download, upload
+from .sitemaps import SITEMAPS
+from .views import browse, document, download, site, upload
 
 app_name = "library"
 urlpatterns = [
-    path("", document.home, name="home"),
+    path("", browse.home, name="home"),
+    path("category/<int:pk>/", browse.category, name="category"),
     path("upload/", upload.upload, name="upload"),
     path("doc/<int:number>/", document.detail, name="document"),
+    path("doc/<int:number>/read/", document.reader, name="reader"),
     path("doc/<int:number>/status/", document.status, name="status"),
     path("doc/<int:number>/page/<int:page>.webp", document.page_image, name="page_image"),
     path("doc/<int:number>/download/", download.download, name="download"),
+    path("robots.txt", site.robots, name="robots"),
+    path("-/ping", site.ping, name="ping"),
+]
+
+# Outside the namespace: Django's sitemap views reverse their section view by its plain name.
+sitemap_urls = [
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        name="sitemap-index",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
+    ),
 ]

@@ -1,43 +1,96 @@
-"""Document pages: the page itself, its conversion status, and its preview images."""
+"""Document pages: the page itself, the reader, its conversion status, and its preview images."""
 
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 
 from wenku.community.services import is_favorite
 
+from .. import related, seo, text
 from ..access import document_for
+from ..downloads import has_bought
 from ..models import Document, Page
+from ..visits import count_view
 
 
-def _visible(request: HttpRequest, number: int) -> Document:
+def _document(request: HttpRequest, number: int) -> Document:
     return document_for(request, number)
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    latest = Document.objects.public().select_related("category")[:30]
-    return render(request, "library/home.html", {"latest": latest})
+def breadcrumb(document: Document) -> list[tuple[str, str]]:
+    """当前位置:首页 > 父类 > 子类, as (name, link) pairs."""
+    crumbs = [("首页", reverse("library:home"))]
+    if document.category_id:
+        crumbs += [(c.name, c.get_absolute_url()) for c in document.category.ancestors]
+    return crumbs
 
 
 def detail(request: HttpRequest, number: int) -> HttpResponse:
-    document = _visible(request, number)
+    document = _document(request, number)
+    crumbs = breadcrumb(document)
+    context = {"document": document, "crumbs": crumbs}
+    if not document.is_ready:
+        return render(request, "library/document.html", context)
+
     pages = list(document.pages.only("number", "text", "image", "image_width", "image_height"))
+    texts = [p.text for p in pages]
+    document.tag_list = list(document.tags.all())
+    tag_ids = [t.pk for t in document.tag_list]
+    chunks, cut = text.chunks(texts)
+    related_docs = related.related_documents(document, tag_ids)
+    description = text.description(document, texts)
+    json_ld, crumbs_ld = seo.document_json_ld(request, document, description, crumbs)
+    count_view(request, document)
+    context.update(
+        preview_pages=[p for p in pages if p.image],
+        remaining=document.page_count - document.preview_page_count,
+        chunks=chunks,
+        text_cut=cut,
+        related_docs=related_docs,
+        popular_docs=related.popular_in_category(document, [d.pk for d in related_docs]),
+        searches=related.related_searches(document, [t.name for t in document.tag_list]),
+        is_favorite=is_favorite(request.user, document),
+        favorite_count=document.favorite_count,
+        description=description,
+        json_ld=json_ld,
+        crumbs_ld=crumbs_ld,
+        canonical=request.build_absolute_uri(document.get_absolute_url()),
+    )
+    return render(request, "library/document.html", context)
+
+
+def reader(request: HttpRequest, number: int) -> HttpResponse:
+    """Full-width page-by-page reading of the previewable pages."""
+    document = _document(request, number)
+    if not document.is_ready or not document.preview_page_count:
+        raise Http404
+    try:
+        current = int(request.GET.get("page", "1"))
+    except ValueError:
+        current = 1
+    current = min(max(current, 1), document.preview_page_count)
+    pages = list(
+        document.pages.filter(number__lte=document.preview_page_count)
+        .exclude(image="")
+        .only("number", "image_width", "image_height")
+    )
     return render(
         request,
-        "library/document.html",
+        "library/reader.html",
         {
             "document": document,
             "pages": pages,
-            "preview_pages": [p for p in pages if p.image],
-            "remaining": document.page_count - document.preview_page_count,
-            "is_favorite": is_favorite(request.user, document),
-            "favorite_count": document.favorite_count,
+            "current": current,
+            "previous": current - 1 if current > 1 else None,
+            "next": current + 1 if current < document.preview_page_count else None,
+            "bought": has_bought(request.user, document),
         },
     )
 
 
 def status(request: HttpRequest, number: int) -> JsonResponse:
-    document = _visible(request, number)
+    document = _document(request, number)
     return JsonResponse(
         {
             "id": document.number,
@@ -55,12 +108,12 @@ def status(request: HttpRequest, number: int) -> JsonResponse:
 
 
 def page_image(request: HttpRequest, number: int, page: int) -> FileResponse:
-    document = _visible(request, number)
+    """A preview image. Only previewable pages have one, so pages past the preview limit are
+    never served; the URL names the document's public number, never the file's hash."""
+    document = _document(request, number)
     if page < 1 or page > document.preview_page_count:
         raise Http404
-    row = Page.objects.filter(document=document, number=page).exclude(image="").first()
-    if row is None:
-        raise Http404
+    row = get_object_or_404(Page.objects.exclude(image=""), document=document, number=page)
     response = FileResponse(default_storage.open(row.image.name), content_type="image/webp")
     response["Cache-Control"] = "public, max-age=86400"
     return response

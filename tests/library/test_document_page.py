@@ -1,0 +1,196 @@
+"""The document page shows every element of the seed page, for search engines and people alike."""
+
+import json
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import published_document
+from wenku.library.models import Category, Document
+
+pytestmark = pytest.mark.django_db
+
+SENTENCE = "关于贯彻落实省九次党代会精神情况汇报，现将省九次党代会精神落实情况汇报如下。"
+
+
+@pytest.fixture
+def category(db):
+    return Category.from_path("资格与职业考试/其它")
+
+
+@pytest.fixture
+def document(user, category):
+    return published_document(
+        uploader=user,
+        title="2023年贯彻落实情况汇报",
+        filename="2023年贯彻落实情况汇报.docx",
+        pages=5,
+        category=category,
+        tags=["汇报", "党代会"],
+        text=lambda i: SENTENCE * 12 + f"第{i}页结束。",
+        body=b"x" * 18360,
+    )
+
+
+def page_of(client, document):
+    response = client.get(document.get_absolute_url())
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_seed_page_elements_are_all_there(client, document, site_settings):
+    site_settings.icp_number = "浙ICP备2024059924号-2"
+    site_settings.save()
+    html = page_of(client, document)
+    for text in [
+        "收藏",
+        "分享",
+        "赏",
+        "下载",
+        "相关",
+        "举报",
+        "上传人",
+        "up****1",
+        "文档编号",
+        str(document.number),
+        "上传时间",
+        "格式",
+        "DOCX",
+        "页数",
+        "大小",
+        "17.93KB",
+        "亲,该文档总共5页,全部预览完了,如果喜欢就下载吧!",
+        "资源描述",
+        "1、",
+        "2、",
+        "展开阅读全文",
+        "相关资源",
+        "猜你喜欢",
+        "相关搜索",
+        "当前位置:",
+        "首页",
+        "资格与职业考试",
+        "其它",
+        "浙ICP备2024059924号-2",
+    ]:
+        assert text in html, text
+    for n in range(1, 6):
+        assert f'alt="2023年贯彻落实情况汇报_第{n}页"' in html
+        assert f"第{n}页 / 共5页" in html
+    assert re.search(r"© \d{4}(-\d{4})? Wenku 文库", html)
+
+
+def test_preview_images_are_lazy_and_their_urls_hide_the_hash(client, document):
+    html = page_of(client, document)
+    images = re.findall(r"<img [^>]*>", html)
+    assert len(images) == 5
+    assert all(f"/doc/{document.number}/page/" in img for img in images)
+    assert all('loading="lazy"' in img for img in images[1:])
+    assert document.sha256 not in html
+
+
+def test_a_partial_preview_says_how_many_pages_remain(client, user):
+    document = published_document(uploader=user, pages=30, preview=10, price=5)
+    html = page_of(client, document)
+    assert "还剩20页未读" in html and "下载完整文档（5 积分）" in html
+    assert "全部预览完了" not in html
+    assert client.get(f"/doc/{document.number}/page/10.webp").status_code == 200
+    assert client.get(f"/doc/{document.number}/page/11.webp").status_code == 404
+
+
+def test_the_text_is_numbered_and_collapsed_without_javascript(client, document):
+    html = page_of(client, document)
+    visible, _, hidden = html.partition("<details")
+    assert "1、关于贯彻落实" in visible and "2、" in visible
+    assert "<summary>展开阅读全文</summary>" in hidden and "3、" in hidden
+
+
+def test_search_engines_get_title_description_canonical_and_json_ld(client, document):
+    html = page_of(client, document)
+    assert "<title>2023年贯彻落实情况汇报.docx - Wenku 文库</title>" in html
+    assert '<meta name="description" content="关于贯彻落实' in html
+    assert f'<link rel="canonical" href="http://testserver/doc/{document.number}/">' in html
+    assert '<meta property="og:title" content="2023年贯彻落实情况汇报">' in html
+    blocks = [
+        json.loads(b)
+        for b in re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    ]
+    kinds = {b["@type"]: b for b in blocks}
+    assert kinds["DigitalDocument"]["numberOfPages"] == 5
+    assert kinds["DigitalDocument"]["identifier"] == str(document.number)
+    names = [item["name"] for item in kinds["BreadcrumbList"]["itemListElement"]]
+    assert names == ["首页", "资格与职业考试", "其它"]
+
+
+def test_a_hostile_title_is_escaped_everywhere(client, user):
+    title = '</script><script>alert("x")</script>'
+    document = published_document(uploader=user, title=title)
+    html = page_of(client, document)
+    assert "<script>alert" not in html
+    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
+    assert json.loads(block)["name"] == title
+
+
+def test_related_resources_guess_and_searches(client, document, user, category):
+    sibling = published_document(
+        uploader=user, title="同类汇报材料", category=category, tags=["汇报"]
+    )
+    other = published_document(
+        uploader=user, title="毫不相关的文档", category=Category.from_path("教育/小学")
+    )
+    Document.objects.filter(pk=sibling.pk).update(download_count=9)
+    html = page_of(client, document)
+    related = html.split('id="related-h"')[1].split("</section>")[0]
+    assert "同类汇报材料" in related and "毫不相关的文档" not in related
+    assert "2023年贯彻落实情况汇报</a>" not in related, "never the document itself"
+    searches = html.split('id="searches-h"')[1].split("</section>")[0]
+    assert "/search/?q=%E6%B1%87%E6%8A%A5" in searches
+    assert other.title not in html.split('id="guess-h"')[1].split("</section>")[0]
+
+
+def test_a_document_not_ready_shows_its_state_and_its_error_to_the_uploader(client, user):
+    document = published_document(uploader=user)
+    Document.objects.filter(pk=document.pk).update(status="failed", error="文件已损坏：无法读取。")
+    assert client.get(document.get_absolute_url()).status_code == 404
+    client.force_login(user)
+    html = page_of(client, document)
+    assert "转换失败" in html and "文件已损坏：无法读取。" in html
+    assert '<meta name="robots" content="noindex">' in html
+
+
+@pytest.mark.parametrize("pages", [3, 60])
+def test_the_page_needs_a_bounded_number_of_queries(client, user, category, pages):
+    document = published_document(
+        uploader=user, pages=pages, category=category, tags=["汇报", "材料"]
+    )
+    for i in range(5):
+        published_document(uploader=user, title=f"同类{i}", category=category, tags=["汇报"])
+    client.force_login(user)
+    client.get(document.get_absolute_url())  # the first view writes the view counter
+    with CaptureQueriesContext(connection) as anonymous_and_logged_in:
+        client.get(document.get_absolute_url())
+    assert len(anonymous_and_logged_in) <= 12, [q["sql"] for q in anonymous_and_logged_in]
+
+
+def test_views_count_once_per_visitor_and_day(client, document, reader):
+    from django.test import Client
+
+    for _ in range(3):
+        client.get(document.get_absolute_url())
+    other = Client()
+    other.force_login(reader)
+    other.get(document.get_absolute_url())
+    document.refresh_from_db()
+    assert document.view_count == 2
+
+
+def test_views_are_counted_once_even_when_the_cache_forgets(client, document):
+    from django.core.cache import cache
+
+    client.get(document.get_absolute_url())
+    cache.clear()  # another process, or another machine
+    client.get(document.get_absolute_url())
+    document.refresh_from_db()
+    assert document.view_count == 1
