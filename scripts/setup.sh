@@ -13,8 +13,8 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 . /etc/os-release
 LO_PACKAGES="libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui python3-uno"
 OTHER_PACKAGES="fonts-noto-cjk fontconfig qpdf"
-# For the browser tests only; on Ubuntu the package is a snap wrapper, so failure is not fatal.
-OPTIONAL_PACKAGES="chromium"
+# For the browser tests (chromium; on Ubuntu a snap wrapper) and bench/page.py (wrk); not fatal.
+OPTIONAL_PACKAGES="chromium wrk"
 missing=()
 for p in $LO_PACKAGES $OTHER_PACKAGES $OPTIONAL_PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -75,8 +75,12 @@ def _fresh_cache():
     """Site settings are cached; a test's rolled-back edits must not leak into the next test."""
     from django.core.cache import cache
 
+    from wenku.moderation.models import SiteSettings
+
+    SiteSettings.forget()
     cache.clear()
     yield
+    SiteSettings.forget()
     cache.clear()
 
 

@@ -69,6 +69,10 @@ class Config:
     webp_quality: int = 75
     webp_method: int = 2
 
+    # Anonymous visitors get the document page from the cache for this long (0: never); an edit
+    # of the document or of the site settings shows at once, counters within this time.
+    page_cache_seconds: int = 300
+
     # Accounts: failed logins allowed in the window, per user name and per address.
     login_window_minutes: int = 15
     login_failures_per_user: int = 5

@@ -83,7 +83,8 @@ def _databases() -> dict:
     url = CONFIG.database_url or f"sqlite:///{DATA_DIR / 'wenku.sqlite3'}"
     db = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     if db["ENGINE"] == "django.db.backends.sqlite3":
-        db["CONN_MAX_AGE"] = 0
+        # Opening SQLite and running the PRAGMAs cost more than most pages: keep connections.
+        db["CONN_MAX_AGE"] = 600
         db["OPTIONS"] = {
             # WAL lets readers go on while the worker writes; IMMEDIATE avoids lock upgrades
             # that fail with "database is locked" under concurrent writers.

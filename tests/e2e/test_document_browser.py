@@ -1,4 +1,4 @@
-"""A reader opens a converted document in Chromium, expands its text and pages through reader mode."""
+"""A reader opens a converted document in Chromium, expands the text, pages through the reader."""
 
 import re
 

@@ -194,3 +194,21 @@ def test_views_are_counted_once_even_when_the_cache_forgets(client, document):
     client.get(document.get_absolute_url())
     document.refresh_from_db()
     assert document.view_count == 1
+
+
+def test_anonymous_visitors_get_a_cached_copy_that_follows_edits(client, document):
+    first = page_of(client, document)
+    with CaptureQueriesContext(connection) as cached:
+        assert page_of(client, document) == first
+    assert len(cached) <= 2, [q["sql"] for q in cached]
+    document.title = "改过的标题"
+    document.save()
+    assert "改过的标题" in page_of(client, document)
+    Document.objects.filter(pk=document.pk).update(visibility="private")
+    assert client.get(document.get_absolute_url()).status_code == 404
+
+
+def test_logged_in_readers_never_get_the_anonymous_copy(client, document, reader):
+    page_of(client, document)
+    client.force_login(reader)
+    assert "reader88" in page_of(client, document)

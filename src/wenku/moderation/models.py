@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -14,6 +16,8 @@ from wenku.config import CONFIG
 _CACHE_KEY = "wenku:site-settings"
 # Other machines pick up an edit within this many seconds; this one at once.
 _CACHE_SECONDS = 30
+_MEMO_SECONDS = 1.0
+_memo: list = []
 
 
 def _parse_amounts(value: str) -> list[int]:
@@ -69,7 +73,7 @@ class SiteSettings(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.pk = 1
         super().save(*args, **kwargs)
-        cache.delete(_CACHE_KEY)
+        self.forget()
 
     def clean(self) -> None:
         try:
@@ -90,11 +94,23 @@ class SiteSettings(models.Model):
 
     @classmethod
     def current(cls) -> SiteSettings:
+        # Two levels: this process keeps the row for a second (every page reads it), the
+        # shared cache for half a minute.
+        now = time.monotonic()
+        if _memo and _memo[0] > now:
+            return _memo[1]
         found = cache.get(_CACHE_KEY)
         if found is None:
             found, _created = cls.objects.get_or_create(pk=1)
             cache.set(_CACHE_KEY, found, _CACHE_SECONDS)
+        _memo[:] = [now + _MEMO_SECONDS, found]
         return found
+
+    @classmethod
+    def forget(cls) -> None:
+        """Drop the cached row (after an edit, and between tests)."""
+        _memo.clear()
+        cache.delete(_CACHE_KEY)
 
 
 class PunishmentQuerySet(models.QuerySet):

@@ -17,18 +17,20 @@ class Command(BaseCommand):
         parser.add_argument("--bind", default="127.0.0.1:8000")
         parser.add_argument("--web-workers", type=int, default=2)
         parser.add_argument("--threads", type=int, default=4)
+        parser.add_argument("--no-access-log", action="store_true", help="do not log every request")
         parser.add_argument(
             "--workers", type=int, default=None,
             help="conversion processes (default: WENKU_WORKERS or one per core; 0 for none)",
         )  # fmt: skip
 
-    def handle(self, *args, bind, web_workers, threads, workers, **options):
+    def handle(self, *args, bind, web_workers, threads, workers, no_access_log, **options):
         count = CONFIG.worker_count if workers is None else workers
+        access_log = [] if no_access_log else ["--access-logfile", "-"]
         gunicorn = subprocess.Popen(
             [
                 sys.executable, "-m", "gunicorn", "wenku.wsgi:application",
                 "--bind", bind, "--workers", str(web_workers), "--threads", str(threads),
-                "--worker-class", "gthread", "--access-logfile", "-", "--timeout", "120",
+                "--worker-class", "gthread", "--timeout", "120", *access_log,
             ],
             env={**os.environ, "DJANGO_SETTINGS_MODULE": "wenku.settings"},
         )  # fmt: skip

@@ -1,0 +1,193 @@
+"""Document page benchmark: the production server under load, against its own minimal view.
+
+It builds a library in its own data folder (`var/bench-page-<pid>`, SQLite unless
+`--database-url`): a 50-page Chinese PDF and 30 smaller documents in the same category (so that
+相关资源 and 猜你喜欢 have work to do), imported and converted by the real pipeline
+(`wenku import --wait`). Then `wenku serve` (gunicorn, gthread; no conversion workers and no
+access log) serves the site, and wrk (Debian's package) loads, from a second process, with 16
+connections for `--duration` seconds each:
+
+- the minimal view `/-/ping` (Django's full middleware stack, a constant response), and
+- the document page `/doc/<id>/` of the 50-page document (an anonymous reader, as search
+  engines and most visitors are),
+
+alternating `--rounds` times so that both see the same machine. It prints requests/s, p50 and
+p99 of each, and the ratio of document page to minimal view (target >= 0.5, p99 <= 100 ms).
+The last line is one line of JSON.
+
+    .venv/bin/python bench/page.py [--duration 20] [--rounds 1] [--keep]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+TARGET_RATIO = 0.5
+TARGET_P99_MS = 100.0
+CONNECTIONS = 16
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wenku(env: dict, *args: str, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "wenku.cli", *args], env=env, check=True, text=True, **kwargs
+    )
+
+
+def build_library(env: dict, folder: Path) -> int:
+    """Import the documents through the real pipeline; return the big document's number."""
+    sys.path.insert(0, str(REPO / "src"))
+    from wenku.samples import documents as samples
+
+    folder.mkdir(parents=True, exist_ok=True)
+    big = samples.make_pdf(folder / "big.pdf", title="五十页的文档", pages=50, seed=50)
+    small = [
+        samples.make_pdf(folder / f"small-{i}.pdf", title=f"相关文档{i}", pages=3, seed=100 + i)
+        for i in range(30)
+    ]
+    _wenku(env, "migrate", "--verbosity", "0")
+    _wenku(env, "createsuperuser", "--noinput", "--username", "bench",
+           "--email", "bench@example.com")  # fmt: skip
+    out = _wenku(
+        env, "import", str(big), *map(str, small), "--user", "bench",
+        "--category", "资格与职业考试/其它", "--tags", "汇报,规划,土地",
+        "--wait", "--json", capture_output=True,
+    ).stdout  # fmt: skip
+    rows = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+    big_row = next(r for r in rows if r["file"].endswith("big.pdf"))
+    if big_row.get("status") != "ready" or big_row.get("pages") != 50:
+        raise SystemExit(f"the 50-page document did not convert: {big_row}")
+    return big_row["id"]
+
+
+def serve(env: dict, port: int) -> subprocess.Popen:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "wenku.cli", "serve", "--bind", f"127.0.0.1:{port}",
+         "--workers", "0", "--no-access-log"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/-/ping", timeout=2) as r:
+                if r.status == 200:
+                    return proc
+        except OSError:
+            time.sleep(0.3)
+    proc.kill()
+    raise SystemExit("the server did not start")
+
+
+_UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+
+
+def _ms(text: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(number) * _UNIT_MS[unit]
+
+
+def wrk(url: str, duration: int) -> dict:
+    out = subprocess.run(
+        ["wrk", "-t", "2", "-c", str(CONNECTIONS), "-d", f"{duration}s", "--latency", url],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))
+    p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if errors:
+        raise SystemExit(f"{url}: {errors.group(1)} error responses\n{out}")
+    return {"rps": rps, "p50_ms": round(p50, 2), "p99_ms": round(p99, 2)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, default=20, help="seconds per wrk run")
+    parser.add_argument("--rounds", type=int, default=1, help="alternations of the two runs")
+    parser.add_argument("--database-url", default="")
+    parser.add_argument("--keep", action="store_true", help="keep the data folder")
+    args = parser.parse_args(argv)
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed: apt-get install wrk (make setup installs it)")
+
+    data_dir = REPO / "var" / f"bench-page-{os.getpid()}"
+    env = {
+        **os.environ,
+        "WENKU_DATA_DIR": str(data_dir),
+        "DATABASE_URL": args.database_url,
+        "DJANGO_SUPERUSER_PASSWORD": "bench-password-1",
+        "PYTHONPATH": str(REPO / "src"),
+    }
+    server = None
+    try:
+        number = build_library(env, data_dir / "sources")
+        port = _free_port()
+        server = serve(env, port)
+        base = f"http://127.0.0.1:{port}"
+        page_url, ping_url = f"{base}/doc/{number}/", f"{base}/-/ping"
+        with urllib.request.urlopen(page_url) as r:  # warm up; check that it is the page
+            html = r.read().decode()
+        assert "第50页 / 共50页" in html or "第20页 / 共50页" in html, "not the document page"
+        wrk(ping_url, 2)
+        wrk(page_url, 2)
+        runs: dict[str, list[dict]] = {"minimal": [], "document": []}
+        for _ in range(args.rounds):
+            runs["minimal"].append(wrk(ping_url, args.duration))
+            runs["document"].append(wrk(page_url, args.duration))
+    finally:
+        if server is not None:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(30)
+        if not args.keep:
+            shutil.rmtree(data_dir, ignore_errors=True)
+
+    def summary(rows: list[dict]) -> dict:
+        return {
+            "rps": round(sum(r["rps"] for r in rows) / len(rows), 1),
+            "p50_ms": round(sorted(r["p50_ms"] for r in rows)[len(rows) // 2], 2),
+            "p99_ms": round(max(r["p99_ms"] for r in rows), 2),
+        }
+
+    minimal, document = summary(runs["minimal"]), summary(runs["document"])
+    ratio = round(document["rps"] / minimal["rps"], 3)
+    print(f"minimal view   {minimal['rps']:8.1f} req/s  p50 {minimal['p50_ms']:6.2f} ms  "
+          f"p99 {minimal['p99_ms']:6.2f} ms")  # fmt: skip
+    print(f"document page  {document['rps']:8.1f} req/s  p50 {document['p50_ms']:6.2f} ms  "
+          f"p99 {document['p99_ms']:6.2f} ms")  # fmt: skip
+    print(f"ratio {ratio} (target >= {TARGET_RATIO}); document p99 {document['p99_ms']} ms "
+          f"(target <= {TARGET_P99_MS})")  # fmt: skip
+    figures = {
+        "bench": "page",
+        "database": "postgresql" if args.database_url.startswith("postgres") else "sqlite",
+        "connections": CONNECTIONS,
+        "duration_s": args.duration,
+        "rounds": args.rounds,
+        "minimal": minimal,
+        "document": document,
+        "ratio": ratio,
+        "ratio_met": ratio >= TARGET_RATIO,
+        "p99_met": document["p99_ms"] <= TARGET_P99_MS,
+    }
+    print(json.dumps(figures, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
