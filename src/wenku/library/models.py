@@ -105,8 +105,12 @@ def new_public_number() -> int:
 
 
 class DocumentQuerySet(models.QuerySet):
+    def published(self) -> "DocumentQuerySet":
+        """Converted and let through by moderation (public, unlisted or private)."""
+        return self.filter(status=Document.Status.READY, review__in=Document.Review.PASSED)
+
     def public(self) -> "DocumentQuerySet":
-        return self.filter(status=Document.Status.READY, visibility=Document.Visibility.PUBLIC)
+        return self.published().filter(visibility=Document.Visibility.PUBLIC)
 
 
 class Document(models.Model):
@@ -120,6 +124,15 @@ class Document(models.Model):
         PUBLIC = "public", _("公开")
         UNLISTED = "unlisted", _("仅链接可见")
         PRIVATE = "private", _("私有")
+
+    class Review(models.TextChoices):
+        NOT_REQUIRED = "auto", _("无需审核")
+        PENDING = "pending", _("待审核")
+        APPROVED = "approved", _("审核通过")
+        REJECTED = "rejected", _("审核未通过")
+        HIDDEN = "hidden", _("已屏蔽")
+
+    Review.PASSED = (Review.NOT_REQUIRED, Review.APPROVED)
 
     number = models.BigIntegerField(
         _("文档编号"), unique=True, default=new_public_number, editable=False
@@ -163,6 +176,22 @@ class Document(models.Model):
     status = models.CharField(
         _("状态"), max_length=12, choices=Status.choices, default=Status.QUEUED, db_index=True
     )
+    # Moderation: whether the converted document may be shown, and why not.
+    review = models.CharField(
+        _("审核"), max_length=10, choices=Review.choices, default=Review.NOT_REQUIRED, db_index=True
+    )
+    review_note = models.CharField(_("审核意见"), max_length=500, blank=True)
+    # Why it waits for review: matched sensitive words, the original it nearly duplicates, ...
+    review_flags = models.JSONField(_("审核提示"), default=list, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("审核人"),
+    )
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     progress = models.PositiveSmallIntegerField(_("转换进度"), default=0)
     stage = models.CharField(_("当前步骤"), max_length=40, blank=True)
     attempts = models.PositiveSmallIntegerField(_("转换次数"), default=0)
@@ -206,12 +235,17 @@ class Document(models.Model):
             and (user.pk == self.uploader_id or user.is_staff)
         )
 
+    @property
+    def is_published(self) -> bool:
+        """Converted and let through by moderation."""
+        return self.is_ready and self.review in self.Review.PASSED
+
     def visible_to(self, user) -> bool:
         """Whether `user` may open the document's page: anyone once it is published (unlisted
-        ones by link), only its owners before that or when private."""
+        ones by link), only its owners before that, while held by moderation, or when private."""
         if self.is_owned_by(user):
             return True
-        return self.is_ready and self.visibility != self.Visibility.PRIVATE
+        return self.is_published and self.visibility != self.Visibility.PRIVATE
 
     @property
     def is_free(self) -> bool:

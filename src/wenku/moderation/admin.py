@@ -1,0 +1,44 @@
+from django.contrib import admin
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .models import Punishment, SiteSettings
+
+
+@admin.register(SiteSettings)
+class SiteSettingsAdmin(admin.ModelAdmin):
+    """The one settings row: the list goes straight to its form."""
+
+    fieldsets = [
+        (_("站点"), {"fields": ["site_name", "copyright_line", "icp_number", "site_started"]}),
+        (_("注册与下载"), {"fields": ["registration_open", "download_login_required",
+                                    "daily_downloads_per_user", "daily_downloads_per_ip"]}),
+        (_("积分规则"), {"fields": ["register_bonus", "signin_bonus", "upload_reward",
+                                  "upload_reward_daily_cap", "download_site_share",
+                                  "tip_amounts", "delete_penalty"]}),
+    ]  # fmt: skip
+
+    def changelist_view(self, request, extra_context=None):
+        SiteSettings.current()  # make sure the row exists
+        return redirect(reverse("admin:moderation_sitesettings_change", args=[1]))
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Punishment)
+class PunishmentAdmin(admin.ModelAdmin):
+    list_display = ["user", "kind", "reason", "starts_at", "ends_at", "created_by"]
+    list_filter = ["kind"]
+    search_fields = ["user__username", "reason"]
+    raw_id_fields = ["user"]
+    readonly_fields = ["created_by"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
