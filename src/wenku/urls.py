@@ -6,6 +6,7 @@ from wenku.library.urls import sitemap_urls
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("moderation/", include("wenku.moderation.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("wenku.accounts.urls")),

@@ -2,14 +2,19 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from wenku.moderation.auditing import AuditedAdmin
+
 from .models import ApiToken, PointsEntry, User
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
-    list_display = ["username", "email", "points", "is_active", "is_staff", "date_joined"]
+class UserAdmin(AuditedAdmin, BaseUserAdmin):
+    list_display = [
+        "username", "email", "points", "trusted", "is_active", "is_staff", "date_joined",
+    ]  # fmt: skip
+    list_filter = [*BaseUserAdmin.list_filter, "trusted"]
     readonly_fields = ["points"]
-    fieldsets = [*BaseUserAdmin.fieldsets, (_("积分"), {"fields": ["points"]})]
+    fieldsets = [*BaseUserAdmin.fieldsets, (_("积分与信任"), {"fields": ["points", "trusted"]})]
 
 
 @admin.register(PointsEntry)

@@ -22,6 +22,9 @@ class User(AbstractUser):
     # The balance is a cache of the sum of the user's PointsEntry rows, changed only by
     # wenku.accounts.points in the same transaction as the row; never below zero.
     points = models.PositiveIntegerField(_("积分"), default=0)
+    trusted = models.BooleanField(
+        _("可信用户"), default=False, help_text=_("可信用户的上传无需等待审核")
+    )
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"

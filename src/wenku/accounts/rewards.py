@@ -71,7 +71,7 @@ def _reward_on_publish(sender, document, **kwargs):
 def penalise_deletion(document) -> int:
     """Take the delete penalty from the uploader of a published document (never below zero)."""
     site = SiteSettings.current()
-    if not site.delete_penalty or not document.is_ready:
+    if not site.delete_penalty or not document.is_published:
         return 0
     posted = points.post(
         document.uploader,

@@ -22,7 +22,7 @@ class ActionRefused(Exception):
 
 
 def _require_published(document: Document) -> None:
-    if not document.is_ready:
+    if not document.is_published:
         raise ActionRefused("文档尚未发布。", "not_ready", 409)
 
 

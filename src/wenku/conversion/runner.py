@@ -28,8 +28,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from wenku.config import CONFIG
+from wenku.library import publication
 from wenku.library.models import Document, Page
-from wenku.library.signals import document_published
 
 from .detect import detect
 from .errors import ConversionError
@@ -211,7 +211,7 @@ def _publish(document: Document, pages: list[Page], pdf_name: str) -> None:
         updated_at=timezone.now(),
     )
     document.refresh_from_db()
-    document_published.send(sender=Document, document=document)
+    publication.converted(document)
 
 
 def _fail(document: Document, exc: ConversionError) -> None:
@@ -292,3 +292,25 @@ def _mark_task_lost(document: Document) -> None:
         DBTaskResult.objects.filter(id=document.task_id, status="RUNNING").update(
             status="FAILED", finished_at=timezone.now()
         )
+
+
+@transaction.atomic
+def reconvert(document: Document) -> bool:
+    """Queue `document` for a fresh conversion with all attempts restored (a moderator's retry).
+
+    A document being converted right now is left alone; returns whether it was queued."""
+    updated = (
+        Document.objects.filter(pk=document.pk)
+        .exclude(status=Document.Status.CONVERTING)
+        .update(
+            status=Document.Status.QUEUED,
+            attempts=0,
+            error="",
+            progress=0,
+            stage="",
+            updated_at=timezone.now(),
+        )
+    )
+    if updated:
+        enqueue(document)
+    return bool(updated)

@@ -25,7 +25,7 @@ from django.db import IntegrityError, transaction
 from wenku.config import CONFIG
 from wenku.conversion.detect import detect
 from wenku.conversion.errors import RejectedFile
-from wenku.moderation.models import active_ban, ban_message
+from wenku.moderation.models import SiteSettings, active_ban, ban_message
 
 from .models import Category, Document, Tag
 
@@ -101,10 +101,22 @@ def clean_tags(tags: list[str] | str) -> list[str]:
     return out
 
 
+def upload_limit_mb() -> int:
+    """The largest upload in MB: the site setting if the operator set one, else the install's."""
+    return SiteSettings.current().max_upload_mb or CONFIG.max_upload_mb
+
+
+def _too_large(limit_mb: int) -> IngestError:
+    return IngestError(f"文件过大，上限为 {limit_mb} MB。", code="too_large")
+
+
 def _spool(source: BinaryIO | Path, tmpdir: Path) -> tuple[Path, str, int, bool]:
     """A local path for the upload, its SHA-256 and size; the bool says we made a copy."""
     digest = hashlib.sha256()
+    limit_mb = upload_limit_mb()
     if isinstance(source, Path):
+        if source.stat().st_size > limit_mb * 1024 * 1024:
+            raise _too_large(limit_mb)
         with source.open("rb") as f:
             for chunk in iter(lambda: f.read(1024 * 1024), b""):
                 digest.update(chunk)
@@ -114,10 +126,10 @@ def _spool(source: BinaryIO | Path, tmpdir: Path) -> tuple[Path, str, int, bool]
     with os.fdopen(fd, "wb") as out:
         for chunk in iter(lambda: source.read(1024 * 1024), b""):
             size += len(chunk)
-            if size > CONFIG.max_upload_bytes:
+            if size > limit_mb * 1024 * 1024:
                 out.close()
                 Path(name).unlink(missing_ok=True)
-                raise IngestError(f"文件过大，上限为 {CONFIG.max_upload_mb} MB。", code="too_large")
+                raise _too_large(limit_mb)
             digest.update(chunk)
             out.write(chunk)
     return Path(name), digest.hexdigest(), size, True
@@ -152,6 +164,13 @@ def ingest(
             detected = detect(path, filename)
         except RejectedFile as exc:
             raise IngestError(exc.message, code=exc.code) from exc
+        allowed = SiteSettings.current().allowed_format_list
+        if allowed and detected.format not in allowed:
+            names = "、".join(f.upper() for f in allowed)
+            raise IngestError(
+                f"本站不接受 {detected.format.upper()} 格式的文档，可上传的格式：{names}。",
+                code="format_not_allowed",
+            )
         existing = Document.objects.filter(sha256=sha256).first()
         if existing is not None:
             raise Duplicate(existing)

@@ -263,9 +263,16 @@ class Document(models.Model):
         """How many pages may ever be shown: the document's own limit or the site default."""
         if self.preview_limit is not None:
             return self.preview_limit
-        limit = CONFIG.preview_pages
-        if self.page_count and CONFIG.preview_percent < 100:
-            limit = min(limit, max(1, self.page_count * CONFIG.preview_percent // 100))
+        from wenku.moderation.models import SiteSettings
+
+        site = SiteSettings.current()
+        pages = site.preview_pages if site.preview_pages is not None else CONFIG.preview_pages
+        percent = (
+            site.preview_percent if site.preview_percent is not None else CONFIG.preview_percent
+        )
+        limit = pages
+        if self.page_count and percent < 100:
+            limit = min(limit, max(1, self.page_count * percent // 100))
         return limit
 
     def requeue(self, error: str = "") -> bool:

@@ -25,9 +25,9 @@ def delete_document(document: Document, *, by) -> int:
     with transaction.atomic():
         document = Document.objects.select_for_update().get(pk=document.pk)
         lost = 0
-        if document.is_ready and by is not None and by.pk == document.uploader_id:
+        if document.is_published and by is not None and by.pk == document.uploader_id:
             lost = penalise_deletion(document)
-        if document.is_ready:
+        if document.is_published:
             document_unpublished.send(sender=Document, document=document)
         document.delete()
 

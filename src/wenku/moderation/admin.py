@@ -3,17 +3,21 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .models import Punishment, SiteSettings
+from .auditing import AuditedAdmin
+from .models import AuditLog, Punishment, SensitiveWord, SiteSettings
 
 
 @admin.register(SiteSettings)
-class SiteSettingsAdmin(admin.ModelAdmin):
+class SiteSettingsAdmin(AuditedAdmin):
     """The one settings row: the list goes straight to its form."""
 
     fieldsets = [
         (_("站点"), {"fields": ["site_name", "copyright_line", "icp_number", "site_started"]}),
         (_("注册与下载"), {"fields": ["registration_open", "download_login_required",
                                     "daily_downloads_per_user", "daily_downloads_per_ip"]}),
+        (_("上传与预览"), {"fields": ["allowed_formats", "max_upload_mb", "preview_pages",
+                                    "preview_percent"]}),
+        (_("审核"), {"fields": ["review_mode", "trust_after_approved", "duplicate_threshold"]}),
         (_("积分规则"), {"fields": ["register_bonus", "signin_bonus", "upload_reward",
                                   "upload_reward_daily_cap", "download_site_share",
                                   "tip_amounts", "delete_penalty"]}),
@@ -31,7 +35,7 @@ class SiteSettingsAdmin(admin.ModelAdmin):
 
 
 @admin.register(Punishment)
-class PunishmentAdmin(admin.ModelAdmin):
+class PunishmentAdmin(AuditedAdmin):
     list_display = ["user", "kind", "reason", "starts_at", "ends_at", "created_by"]
     list_filter = ["kind"]
     search_fields = ["user__username", "reason"]
@@ -42,3 +46,27 @@ class PunishmentAdmin(admin.ModelAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(SensitiveWord)
+class SensitiveWordAdmin(AuditedAdmin):
+    list_display = ["word", "created_at"]
+    search_fields = ["word"]
+
+
+@admin.register(AuditLog)
+class AuditLogAdmin(admin.ModelAdmin):
+    """Read-only: the log is what happened."""
+
+    list_display = ["created_at", "actor", "action", "target_type", "target_repr", "detail"]
+    list_filter = ["action", "target_type"]
+    search_fields = ["target_repr", "detail", "actor__username"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -27,6 +27,12 @@ def _parse_amounts(value: str) -> list[int]:
     return amounts
 
 
+class ReviewMode(models.TextChoices):
+    OFF = "off", _("不审核")
+    NEW_USERS = "new_users", _("新用户的上传需审核")
+    EVERYONE = "everyone", _("所有上传都需审核（管理员除外）")
+
+
 class SiteSettings(models.Model):
     """The one row of settings of the site (edited in the admin, cached briefly)."""
 
@@ -57,6 +63,40 @@ class SiteSettings(models.Model):
     )
     delete_penalty = models.PositiveIntegerField(_("删除已发布文档扣除积分"), default=5)
 
+    # Review
+    review_mode = models.CharField(
+        _("上传审核"), max_length=10, choices=ReviewMode.choices, default=ReviewMode.OFF
+    )
+    trust_after_approved = models.PositiveIntegerField(
+        _("通过几篇审核后成为可信用户"),
+        default=3,
+        help_text=_(
+            "“新用户需审核”时，已有这么多篇文档通过审核的用户不再需要审核；0 表示不自动信任"
+        ),
+    )
+    duplicate_threshold = models.FloatField(
+        _("疑似重复的相似度阈值"),
+        default=0.8,
+        help_text=_("与已发布文档的文本相似度（Jaccard 估计）达到此值时送审"),
+    )
+
+    # Uploads
+    allowed_formats = models.CharField(
+        _("允许上传的格式"),
+        max_length=200,
+        blank=True,
+        help_text=_("用逗号分隔，例如 docx,pdf,pptx；留空表示全部支持的格式"),
+    )
+    max_upload_mb = models.PositiveIntegerField(
+        _("上传大小上限（MB）"), null=True, blank=True, help_text=_("留空使用安装时的设置")
+    )
+    preview_pages = models.PositiveIntegerField(
+        _("默认预览页数"), null=True, blank=True, help_text=_("留空使用安装时的设置")
+    )
+    preview_percent = models.PositiveSmallIntegerField(
+        _("默认预览比例（%）"), null=True, blank=True, help_text=_("留空使用安装时的设置")
+    )
+
     # Limits
     daily_downloads_per_user = models.PositiveIntegerField(_("每用户每日下载次数上限"), default=50)
     daily_downloads_per_ip = models.PositiveIntegerField(_("每 IP 每日下载次数上限"), default=200)
@@ -84,6 +124,11 @@ class SiteSettings(models.Model):
             ) from None
         if self.download_site_share > 100:
             raise ValidationError({"download_site_share": _("分成比例不能超过 100%")})
+
+    @property
+    def allowed_format_list(self) -> list[str]:
+        return [p.strip().lower() for p in self.allowed_formats.replace("，", ",").split(",")
+                if p.strip()]  # fmt: skip
 
     @property
     def tip_choices(self) -> list[int]:
@@ -179,3 +224,44 @@ def ban_message(punishment: Punishment) -> str:
     return (
         f"您的账号已被{punishment.get_kind_display()}（原因：{punishment.reason}；截止：{until}）。"
     )
+
+
+class SensitiveWord(models.Model):
+    """A word that sends a document to review when its title, description or text contains it."""
+
+    word = models.CharField(_("敏感词"), max_length=50, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["word"]
+        verbose_name = _("敏感词")
+        verbose_name_plural = _("敏感词")
+
+    def __str__(self) -> str:
+        return self.word
+
+
+class AuditLog(models.Model):
+    """One moderator action: who did what to which object, and why."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("操作人"),
+    )
+    action = models.CharField(_("操作"), max_length=40, db_index=True)
+    target_type = models.CharField(_("对象类型"), max_length=40)
+    target_id = models.CharField(_("对象"), max_length=40)
+    target_repr = models.CharField(_("对象名称"), max_length=200)
+    detail = models.TextField(_("说明"), blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("操作日志")
+        verbose_name_plural = _("操作日志")
+
+    def __str__(self) -> str:
+        return f"{self.actor} {self.action} {self.target_repr}"

@@ -48,14 +48,14 @@ def _stamp(number: int) -> tuple | None:
     settings. A plain query, since on a cache hit it is most of the page's work."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT id, status, visibility, updated_at FROM {Document._meta.db_table} "
+            f"SELECT id, status, visibility, review, updated_at FROM {Document._meta.db_table} "
             "WHERE number = %s",
             [number],
         )
         row = cursor.fetchone()
     if row is None:
         return None
-    return (*row[:3], str(row[3]), str(SiteSettings.current().updated_at))
+    return (*row[:4], str(row[4]), str(SiteSettings.current().updated_at))
 
 
 def detail(request: HttpRequest, number: int) -> HttpResponse:
@@ -68,7 +68,7 @@ def detail(request: HttpRequest, number: int) -> HttpResponse:
             return HttpResponse(hit[1])
     document = _document(request, number)
     response = _render_detail(request, document)
-    if key and document.is_ready and stamp is not None:
+    if key and document.is_published and stamp is not None:
         cache.set(key, (stamp, response.content), CONFIG.page_cache_seconds)
     return response
 

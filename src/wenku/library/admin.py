@@ -1,0 +1,109 @@
+from django.contrib import admin, messages
+from django.db.models import Case, Count, When
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from wenku.moderation.auditing import AuditedAdmin
+
+from .models import Category, Document, Tag
+
+
+@admin.register(Category)
+class CategoryAdmin(AuditedAdmin):
+    """The tree, shown as paths in tree order; the order within a level is editable."""
+
+    list_display = ["indented", "order", "documents"]
+    list_editable = ["order"]
+    search_fields = ["name"]
+    autocomplete_fields = ["parent"]
+
+    @admin.display(description=_("分类"))
+    def indented(self, obj: Category) -> str:
+        return format_html(
+            '<span style="padding-left:{}em">{}</span>', 1.5 * (len(obj.ancestors) - 1), obj.name
+        )
+
+    @admin.display(description=_("文档数"))
+    def documents(self, obj: Category) -> int:
+        return obj.n_documents
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_documents=Count("documents"))
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        # Tree order: each category right under its parent, siblings by their order.
+        rows = list(changelist.result_list.select_related("parent__parent__parent"))
+        rows.sort(key=lambda c: [(a.order, a.name) for a in c.ancestors])
+        position = Case(*[When(pk=c.pk, then=i) for i, c in enumerate(rows)], default=len(rows))
+        changelist.result_list = changelist.result_list.order_by(position)
+        return changelist
+
+
+@admin.register(Tag)
+class TagAdmin(AuditedAdmin):
+    list_display = ["name", "documents"]
+    search_fields = ["name"]
+
+    @admin.display(description=_("文档数"))
+    def documents(self, obj: Tag) -> int:
+        return obj.n_documents
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_documents=Count("documents"))
+
+
+@admin.register(Document)
+class DocumentAdmin(AuditedAdmin):
+    list_display = [
+        "number", "title", "format", "status", "review", "page_count", "uploader",
+        "recommended", "download_count", "created_at", "short_error",
+    ]  # fmt: skip
+    list_filter = ["status", "review", "format", "visibility", "recommended", "category"]
+    list_editable = ["recommended"]
+    search_fields = ["title", "=number", "uploader__username", "original_filename"]
+    raw_id_fields = ["uploader", "reviewed_by"]
+    autocomplete_fields = ["category", "tags"]
+    readonly_fields = [
+        "number", "sha256", "format", "size", "original", "pdf", "page_count",
+        "preview_page_count", "status", "progress", "stage", "attempts", "error",
+        "review_flags", "reviewed_by", "reviewed_at", "view_count", "download_count",
+        "favorite_count", "created_at", "converted_at",
+    ]  # fmt: skip
+    actions = ["reconvert_selected"]
+    change_list_template = "admin/library/document/change_list.html"
+
+    @admin.display(description=_("错误信息"))
+    def short_error(self, obj: Document) -> str:
+        return obj.error[:80]
+
+    @admin.action(description=_("重新转换所选文档"))
+    def reconvert_selected(self, request, queryset):
+        from wenku.conversion.runner import reconvert
+        from wenku.moderation.services import audit
+
+        queued = 0
+        for document in queryset:
+            if reconvert(document):
+                queued += 1
+                audit(request.user, "reconvert", document)
+        self.message_user(request, f"已将 {queued} 篇文档重新加入转换队列。", messages.SUCCESS)
+
+    def get_urls(self):
+        extra = [
+            path(
+                "retry-failed/",
+                self.admin_site.admin_view(self.retry_failed),
+                name="library_document_retry_failed",
+            )
+        ]
+        return extra + super().get_urls()
+
+    def retry_failed(self, request):
+        """Re-queue every failed conversion (POST only, from the button on the list)."""
+        if request.method == "POST" and self.has_change_permission(request):
+            self.reconvert_selected(request, Document.objects.filter(status="failed"))
+        url = reverse("admin:library_document_changelist")
+        return redirect(f"{url}?status__exact=failed")

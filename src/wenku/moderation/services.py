@@ -1,0 +1,195 @@
+"""Moderation rules: who waits for review, the review and report decisions, punishments, and the
+audit log that records every moderator action."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from wenku.library.models import Document
+from wenku.library.signals import document_published, document_unpublished
+
+from .models import AuditLog, Punishment, ReviewMode, SensitiveWord, SiteSettings
+
+
+class ModerationError(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def audit(actor, action: str, target, detail: str = "") -> AuditLog:
+    return AuditLog.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None,
+        action=action,
+        target_type=target._meta.model_name,
+        target_id=str(getattr(target, "number", None) or target.pk),
+        target_repr=str(target)[:200],
+        detail=detail[:2000],
+    )
+
+
+def review_required(uploader) -> bool:
+    """Whether the site's review setting holds `uploader`'s uploads for a moderator."""
+    site = SiteSettings.current()
+    if site.review_mode == ReviewMode.OFF or uploader.is_staff:
+        return False
+    if site.review_mode == ReviewMode.EVERYONE:
+        return True
+    if uploader.trusted:
+        return False
+    if site.trust_after_approved:
+        approved = Document.objects.filter(
+            uploader=uploader, review=Document.Review.APPROVED
+        ).count()
+        return approved < site.trust_after_approved
+    return True
+
+
+def sensitive_words_in(*texts: str) -> list[str]:
+    words = list(SensitiveWord.objects.values_list("word", flat=True))
+    if not words:
+        return []
+    found = []
+    for word in words:
+        if any(word.lower() in (text or "").lower() for text in texts):
+            found.append(word)
+    return found
+
+
+def check_sensitive_words(document: Document) -> list[str]:
+    """Reasons to hold `document`: the sensitive words its title, description or text contain."""
+    text = "\n".join(document.pages.values_list("text", flat=True))
+    found = sensitive_words_in(document.title, document.description, text)
+    return [f"包含敏感词：{'、'.join(found)}"] if found else []
+
+
+@transaction.atomic
+def approve(document: Document, by, note: str = "") -> None:
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    if document.review == Document.Review.APPROVED:
+        return
+    if not document.is_ready:
+        raise ModerationError("文档尚未转换完成，不能审核通过。")
+    Document.objects.filter(pk=document.pk).update(
+        review=Document.Review.APPROVED,
+        review_note=note,
+        reviewed_by=by,
+        reviewed_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+    document.refresh_from_db()
+    document_published.send(sender=Document, document=document)
+    audit(by, "approve", document, note)
+
+
+@transaction.atomic
+def reject(document: Document, by, reason: str) -> None:
+    reason = reason.strip()
+    if not reason:
+        raise ModerationError("请填写驳回原因，上传者会看到它。")
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    was_public = document.is_published
+    Document.objects.filter(pk=document.pk).update(
+        review=Document.Review.REJECTED,
+        review_note=reason,
+        reviewed_by=by,
+        reviewed_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+    if was_public:
+        document_unpublished.send(sender=Document, document=document)
+    audit(by, "reject", document, reason)
+
+
+@transaction.atomic
+def hide(document: Document, by, reason: str) -> None:
+    """Take a published document down (it stays in the uploader's list with the reason)."""
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    was_public = document.is_published
+    Document.objects.filter(pk=document.pk).update(
+        review=Document.Review.HIDDEN,
+        review_note=reason,
+        reviewed_by=by,
+        reviewed_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+    if was_public:
+        document_unpublished.send(sender=Document, document=document)
+    audit(by, "hide", document, reason)
+
+
+def punish(user, kind: str, days: int | None, reason: str, by) -> Punishment:
+    if kind not in Punishment.Kind.values:
+        raise ModerationError("未知的处罚类型。")
+    if not reason.strip():
+        raise ModerationError("请填写处罚原因。")
+    if user.is_staff:
+        raise ModerationError("不能处罚管理员。")
+    ends = timezone.now() + dt.timedelta(days=days) if days else None
+    punishment = Punishment.objects.create(
+        user=user, kind=kind, reason=reason.strip(), ends_at=ends, created_by=by
+    )
+    audit(by, f"punish:{kind}", user, f"{reason}（{days or '永久'}天）")
+    return punishment
+
+
+REPORT_ACTIONS = {
+    "dismiss": "驳回举报",
+    "hide": "屏蔽文档",
+    "delete": "删除文档",
+    "punish": "处罚上传者",
+}
+
+
+@transaction.atomic
+def resolve_reports(
+    document: Document,
+    action: str,
+    by,
+    note: str = "",
+    *,
+    punish_kind: str = Punishment.Kind.UPLOAD,
+    days: int | None = 7,
+) -> int:
+    """Decide every open report of `document`; returns how many were closed.
+
+    The reporters see the outcome in "我的举报"."""
+    from wenku.community.models import Report
+    from wenku.library.removal import delete_document
+
+    if action not in REPORT_ACTIONS:
+        raise ModerationError("未知的处理方式。")
+    open_reports = Report.objects.select_for_update().filter(
+        document=document, status=Report.Status.OPEN
+    )
+    count = len(open_reports)
+    if not count:
+        raise ModerationError("该文档没有待处理的举报。")
+    note = note.strip()
+    if action == "dismiss":
+        status, outcome = Report.Status.DISMISSED, note or "经核实，该文档未违反规定。"
+    else:
+        status = Report.Status.ACTIONED
+        outcome = {
+            "hide": "该文档已被屏蔽。",
+            "delete": "该文档已被删除。",
+            "punish": "该文档已被屏蔽，上传者已受到处罚。",
+        }[action] + (f"（{note}）" if note else "")
+    Report.objects.filter(pk__in=[r.pk for r in open_reports]).update(
+        status=status, outcome=outcome, resolved_at=timezone.now()
+    )
+    reasons = "、".join(sorted({r.get_reason_display() for r in open_reports}))
+    if action == "hide":
+        hide(document, by, f"被举报：{reasons}。{note}")
+    elif action == "punish":
+        hide(document, by, f"被举报：{reasons}。{note}")
+        punish(document.uploader, punish_kind, days, note or f"文档被举报：{reasons}", by)
+    elif action == "delete":
+        audit(by, "delete", document, f"被举报：{reasons}。{note}")
+        delete_document(document, by=by)
+    else:
+        audit(by, "dismiss_reports", document, outcome)
+    return count
