@@ -78,3 +78,16 @@ def test_upload_ban_refuses_uploads(reader, tmp_docs):
     path = samples.make_txt(tmp_docs / "a.txt", ["正文"])
     with pytest.raises(IngestError, match="禁止上传"):
         ingest(path, "a.txt", reader)
+
+
+def test_an_upload_ban_is_enforced_by_the_api_too(client, reader, tmp_docs):
+    from wenku.samples import documents as samples
+
+    Punishment.objects.create(user=reader, kind="upload", reason="上传广告")
+    _token, raw = ApiToken.issue(reader)
+    path = samples.make_txt(tmp_docs / "a.txt", ["正文"])
+    with path.open("rb") as f:
+        response = client.post(
+            "/api/documents", {"file": f}, headers={"Authorization": f"Bearer {raw}"}
+        )
+    assert response.status_code == 403 and "禁止上传" in response.json()["detail"]

@@ -78,7 +78,7 @@ class DocumentOut(Schema):
 
 @api.post(
     "/documents",
-    response={201: DocumentOut, 400: ErrorOut, 409: ErrorOut, 413: ErrorOut},
+    response={201: DocumentOut, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut, 413: ErrorOut},
     summary="上传一个文档",
 )
 def upload_document(
@@ -100,7 +100,7 @@ def upload_document(
             409, ErrorOut(code=exc.code, detail=exc.message, existing_id=exc.existing.number)
         )
     except IngestError as exc:
-        status = 413 if exc.code == "too_large" else 400
+        status = {"too_large": 413, "banned": 403}.get(exc.code, 400)
         return Status(status, ErrorOut(code=exc.code, detail=exc.message))
     return Status(201, DocumentOut.of(document))
 
