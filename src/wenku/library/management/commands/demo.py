@@ -130,6 +130,9 @@ class Command(BaseCommand):
         failed = Document.objects.filter(status="failed")
         for doc in failed:
             self.stderr.write(f"转换失败：{doc.title}：{doc.error}")
+        # Moderators' picks for the home page: the first three published documents.
+        picks = Document.objects.public().order_by("created_at").values_list("pk", flat=True)[:3]
+        Document.objects.filter(pk__in=list(picks)).update(recommended=True)
         total = Document.objects.count()
         self.stdout.write(f"演示文库：{total} 篇文档（本次新增 {len(queued)} 篇）")
         self.stdout.write(f"管理员登录：用户名 {admin.username}  密码 {password}")
