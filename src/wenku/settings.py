@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "wenku.accounts",
     "wenku.library",
     "wenku.conversion",
+    "wenku.search",
     "wenku.api",
 ]
 
