@@ -126,3 +126,8 @@ def get_document(request: HttpRequest, number: int):
     ):
         raise HttpError(404, "文档不存在。")
     return DocumentOut.of(document, show_error=is_owner)
+
+
+from wenku.api.search import router as search_router  # noqa: E402
+
+api.add_router("/search", search_router)

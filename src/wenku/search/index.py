@@ -264,18 +264,13 @@ def search(
             every = [p for p in backend.pages(c.document_id, q.include, every=True) if p]
             snippet_page = every[0] if every else snippet_page
         chosen[c.document_id] = (any_pages, snippet_page)
-    wanted = [(doc_id, p) for doc_id, (_, p) in chosen.items() if p]
+    wanted = {(doc_id, p) for doc_id, (_, p) in chosen.items() if p}
     texts: dict[tuple[int, int], str] = {}
     if wanted:
-        from django.db.models import Q
-
-        cond = Q()
-        for doc_id, number in wanted:
-            cond |= Q(document_id=doc_id, number=number)
-        for doc_id, number, text in Page.objects.filter(cond).values_list(
-            "document_id", "number", "text"
-        ):
-            texts[(doc_id, number)] = text
+        rows = Page.objects.filter(
+            document_id__in={d for d, _ in wanted}, number__in={p for _, p in wanted}
+        ).values_list("document_id", "number", "text")
+        texts = {(d, n): t for d, n, t in rows if (d, n) in wanted}
     for c in candidates:
         doc = docs.get(c.document_id)
         if doc is None:

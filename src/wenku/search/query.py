@@ -41,12 +41,8 @@ class Term:
 
     @property
     def key(self) -> str:
-        """Canonical text of the term: the folded pieces, CJK runs glued, words spaced."""
-        out = ""
-        for i, piece in enumerate(self.parts):
-            if i and not (piece.cjk and self.parts[i - 1].cjk):
-                out += " "
-            out += piece.text
+        """Canonical text of the term: its folded pieces separated by spaces."""
+        out = " ".join(piece.text for piece in self.parts)
         return f'"{out}"' if self.quoted and len(self.parts) > 1 else out
 
     @property

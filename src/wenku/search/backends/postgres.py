@@ -101,20 +101,15 @@ class PostgresBackend:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE search_entry")
 
-    def search(
-        self,
-        query: Query,
-        where: str,
-        params: list,
-        order: str,
-        limit: int,
-        offset: int,
-    ) -> tuple[list[Candidate], int]:
-        """One page of the documents matching every included term and no excluded one.
+    def ranking_sql(
+        self, query: Query, where: str, params: list, order: str
+    ) -> tuple[str, str, list, list]:
+        """(page SQL, count SQL, page args, count args) for the documents matching every
+        included term and no excluded one; the page SQL ends with LIMIT %s OFFSET %s.
 
         Step 1 (GIN only): the matching documents, filtered and counted. Step 2: `ts_rank`
-        over the rows of at most CONFIG.search_rank_cap candidate documents; a document's score is the sum
-        over terms of its best row's rank.
+        over the rows of at most `CONFIG.search_rank_cap` candidate documents; a document's
+        score is the sum over terms of its best row's rank.
         """
         args: list = []
         sets = []
@@ -131,7 +126,7 @@ class PostgresBackend:
         where_sql = " AND ".join(conditions)
         # Candidates to rank: documents with a metadata hit first, then the newest.
         rank_terms = tsquery_any(query.include)
-        sql = f"""
+        page_sql = f"""
             WITH m AS ({matched}),
             docs AS (
                 SELECT d.id, d.created_at, count(*) OVER () AS total
@@ -144,7 +139,7 @@ class PostgresBackend:
             cand AS (
                 SELECT id FROM docs
                 ORDER BY (id IN (SELECT document_id FROM meta)) DESC, created_at DESC, id DESC
-                LIMIT {CONFIG.search_rank_cap}
+                LIMIT {int(CONFIG.search_rank_cap)}
             ),
             ranked AS (
                 SELECT e.document_id AS doc, {self._score(query)} AS s
@@ -159,22 +154,42 @@ class PostgresBackend:
             LIMIT %s OFFSET %s
         """
         score_args = [tsquery(t) for t in query.include]
-        all_args = [*args, *params, rank_terms, *score_args, rank_terms, limit, offset]
+        page_args = [*args, *params, rank_terms, *score_args, rank_terms]
+        count_sql = (
+            f"WITH m AS ({matched}) SELECT count(*) FROM library_document d WHERE {where_sql}"
+        )
+        return page_sql, count_sql, page_args, [*args, *params]
+
+    def search(
+        self,
+        query: Query,
+        where: str,
+        params: list,
+        order: str,
+        limit: int,
+        offset: int,
+    ) -> tuple[list[Candidate], int]:
+        """One page of matching documents (best first) and how many match in all."""
+        page_sql, count_sql, page_args, count_args = self.ranking_sql(query, where, params, order)
         with connection.cursor() as cursor:
-            cursor.execute(sql, all_args)
+            cursor.execute(page_sql, [*page_args, limit, offset])
             rows = cursor.fetchall()
             if rows:
                 total = rows[0][2]
             elif offset:
-                cursor.execute(
-                    f"WITH m AS ({matched}) SELECT count(*) FROM library_document d "
-                    f"WHERE {where_sql}",
-                    [*args, *params],
-                )
+                cursor.execute(count_sql, count_args)
                 total = cursor.fetchone()[0]
             else:
                 total = 0
         return [Candidate(doc, -score) for doc, score, _ in rows], total
+
+    def matching(self, query: Query) -> set[int]:
+        """Every document id (any status) matching the query: for tests and benchmarks."""
+        _, count_sql, _, count_args = self.ranking_sql(query, "", [], "d.id")
+        sql = count_sql.replace("SELECT count(*) FROM library_document d", "SELECT d.id FROM library_document d")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, count_args)
+            return {row[0] for row in cursor.fetchall()}
 
     @staticmethod
     def _score(query: Query) -> str:

@@ -18,6 +18,8 @@ from collections.abc import Iterable
 
 from django.db import connection
 
+from wenku.config import CONFIG
+
 from ..query import Query, Term
 from ..tokenize import GAP
 from . import Candidate, Row
@@ -96,6 +98,72 @@ class SQLiteBackend:
         with connection.cursor() as cursor:
             cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
 
+    def ranking_sql(
+        self, query: Query, where: str, params: list, order: str
+    ) -> tuple[str, str, list]:
+        """(page SQL, count SQL, args): the documents matching every included term and no
+        excluded one. The page SQL takes two more arguments, LIMIT and OFFSET, and returns
+        (document id, score, total).
+
+        Matching is exact and per document (a document may have its terms on different pages
+        or in its title): the document sets of the terms are intersected. Ranking is capped,
+        since bm25 costs a docsize lookup per row: each term scores its newest
+        `CONFIG.search_rank_cap` rows and every metadata (title/tags/description) hit; a
+        document's score is the sum over terms of its best row's bm25. Documents with no
+        scored row rank after the others (by ``order``: newest first). ``where``/``order``
+        are SQL over the document table aliased ``d``; ``order`` may use ``score`` (lower is
+        better: bm25 is negative).
+        """
+        cap = int(CONFIG.search_rank_cap)
+        ctes, args, parts = [], [], []
+        for i, term in enumerate(query.include):
+            phrase = fts_phrase(term)
+            # Membership: one row per matching document (exact).
+            ctes.append(
+                f"m{i} AS (SELECT DISTINCT rowid >> {PAGE_BITS} AS doc FROM search_fts "
+                "WHERE search_fts MATCH %s)"
+            )
+            # Scores: the newest `cap` rows and every metadata hit; bm25() cannot be called
+            # inside an aggregate, so the rows are scored first.
+            ctes.append(
+                f"r{i} AS MATERIALIZED ("
+                f"SELECT * FROM (SELECT rowid >> {PAGE_BITS} AS doc,"
+                f" bm25(search_fts, {WEIGHTS}) AS s FROM search_fts WHERE search_fts MATCH %s"
+                f" ORDER BY rowid DESC LIMIT {cap}) UNION ALL "
+                f"SELECT rowid >> {PAGE_BITS}, bm25(search_fts, {WEIGHTS}) FROM search_fts"
+                " WHERE search_fts MATCH %s)"
+            )
+            args += [phrase, phrase, "{title meta} : " + phrase]
+            parts.append(f"SELECT doc, {i} AS t, NULL AS s FROM m{i}")
+            parts.append(f"SELECT doc, -1, min(s) FROM r{i} GROUP BY doc")
+        n = len(query.include)
+        conditions = []
+        if query.exclude:
+            ctes.append(
+                f"x AS (SELECT rowid >> {PAGE_BITS} AS doc FROM search_fts "
+                "WHERE search_fts MATCH %s)"
+            )
+            args.append(fts_any(query.exclude))
+            conditions.append("doc NOT IN (SELECT doc FROM x)")
+        # A document matches when every term's membership row is there; its score is the
+        # sum of its per-term best scores (documents without any: NULL, ranked last).
+        ctes.append(
+            f"matched AS (SELECT doc, sum(s) AS score FROM ({' UNION ALL '.join(parts)}) "
+            f"GROUP BY doc HAVING count(DISTINCT t) - max(t = -1) = {n})"
+        )
+        if where:
+            conditions.append(where)
+        args += params
+        head = f"WITH {', '.join(ctes)} "
+        body = "FROM matched JOIN library_document d ON d.id = matched.doc"
+        body += f" WHERE {' AND '.join(conditions)}" if conditions else ""
+        page_sql = (
+            f"{head}SELECT d.id, coalesce(score, 0) AS score, count(*) OVER () {body} "
+            f"ORDER BY (matched.score IS NULL), {order} LIMIT %s OFFSET %s"
+        )
+        count_sql = f"{head}SELECT count(*) {body}"
+        return page_sql, count_sql, args
+
     def search(
         self,
         query: Query,
@@ -105,55 +173,26 @@ class SQLiteBackend:
         limit: int,
         offset: int,
     ) -> tuple[list[Candidate], int]:
-        """One page of the documents matching every included term and no excluded one.
-
-        Each included term is matched on its own (a document may have its terms on different
-        pages or in its title); a document's score is the sum over terms of its best row's
-        bm25. ``where``/``order`` are SQL over the document table aliased ``d``; ``order`` may
-        use ``score`` (lower is better: bm25 is negative).
-        """
-        ctes, args = [], []
-        for i, term in enumerate(query.include):
-            # bm25() cannot be called inside an aggregate: score the rows first.
-            ctes.append(
-                f"r{i} AS MATERIALIZED (SELECT rowid >> {PAGE_BITS} AS doc, "
-                f"bm25(search_fts, {WEIGHTS}) AS s FROM search_fts WHERE search_fts MATCH %s), "
-                f"t{i} AS (SELECT doc, min(s) AS s FROM r{i} GROUP BY doc)"
-            )
-            args.append(fts_phrase(term))
-        joins = " ".join(f"JOIN t{i} ON t{i}.doc = t0.doc" for i in range(1, len(ctes)))
-        score = " + ".join(f"t{i}.s" for i in range(len(ctes)))
-        conditions = [where] if where else []
-        if query.exclude:
-            conditions.append(
-                f"t0.doc NOT IN (SELECT rowid >> {PAGE_BITS} FROM search_fts "
-                "WHERE search_fts MATCH %s)"
-            )
-        where_sql = " AND ".join(conditions) or "1"
-        sql = (
-            f"WITH {', '.join(ctes)} "
-            f"SELECT t0.doc, {score} AS score, count(*) OVER () "
-            f"FROM t0 {joins} JOIN library_document d ON d.id = t0.doc "
-            f"WHERE {where_sql} ORDER BY {order} LIMIT %s OFFSET %s"
-        )
-        args += params
-        if query.exclude:
-            args.append(fts_any(query.exclude))
+        """One page of matching documents (best first) and how many match in all."""
+        page_sql, count_sql, args = self.ranking_sql(query, where, params, order)
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*args, limit, offset])
+            cursor.execute(page_sql, [*args, limit, offset])
             rows = cursor.fetchall()
             if rows:
                 total = rows[0][2]
             elif offset:
-                cursor.execute(
-                    f"WITH {', '.join(ctes)} SELECT count(*) FROM t0 {joins} "
-                    f"JOIN library_document d ON d.id = t0.doc WHERE {where_sql}",
-                    args,
-                )
+                cursor.execute(count_sql, args)
                 total = cursor.fetchone()[0]
             else:
                 total = 0
         return [Candidate(doc, -score) for doc, score, _ in rows], total
+
+    def matching(self, query: Query) -> set[int]:
+        """Every document id (any status) matching the query: for tests and benchmarks."""
+        page_sql, _, args = self.ranking_sql(query, "", [], "d.id")
+        with connection.cursor() as cursor:
+            cursor.execute(page_sql, [*args, -1, 0])
+            return {row[0] for row in cursor.fetchall()}
 
     def pages(self, document_id: int, terms: list[Term], *, every: bool) -> list[int]:
         """Page numbers (page 0 = metadata) of one document matching all / any of the terms."""
