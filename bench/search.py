@@ -31,7 +31,6 @@ the tokenizer (`str.translate`) against OpenCC's phrase-level converter on the s
 from __future__ import annotations
 
 import argparse
-import bisect
 import hashlib
 import json
 import os
@@ -74,8 +73,12 @@ def _create_pg_database(url: str) -> None:
 
     cfg = dj_database_url.parse(url)
     admin = psycopg.connect(
-        host=cfg["HOST"], port=cfg["PORT"] or 5432, user=cfg["USER"], password=cfg["PASSWORD"],
-        dbname="postgres", autocommit=True,
+        host=cfg["HOST"],
+        port=cfg["PORT"] or 5432,
+        user=cfg["USER"],
+        password=cfg["PASSWORD"],
+        dbname="postgres",
+        autocommit=True,
     )
     with admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{cfg["NAME"]}"')
@@ -137,8 +140,13 @@ class Corpus:
 
     def queries(self, n: int) -> list[str]:
         rng = self.rng
-        common = sorted({p[i : i + rng.choice((2, 2, 3, 4))] for p in self.paragraphs[:50]
-                         for i in range(0, len(p) - 4, 7)})
+        common = sorted(
+            {
+                p[i : i + rng.choice((2, 2, 3, 4))]
+                for p in self.paragraphs[:50]
+                for i in range(0, len(p) - 4, 7)
+            }
+        )
         common = [w for w in common if all("\u4e00" <= c <= "\u9fff" for c in w)]
 
         def word() -> str:
@@ -178,19 +186,29 @@ def build_library(corpus: Corpus) -> tuple[list[int], dict[int, list[str]]]:
             title, description, pages = corpus.document()
             docs.append(
                 Document(
-                    title=title, description=description, uploader=user,
-                    category=categories[i % 3], original_filename=f"{i}.docx", format="docx",
-                    size=1, sha256=hashlib.sha256(f"bench-{i}".encode()).hexdigest(),
-                    original=f"bench/{i}.docx", status=Document.Status.READY,
-                    page_count=len(pages), preview_page_count=0,
+                    title=title,
+                    description=description,
+                    uploader=user,
+                    category=categories[i % 3],
+                    original_filename=f"{i}.docx",
+                    format="docx",
+                    size=1,
+                    sha256=hashlib.sha256(f"bench-{i}".encode()).hexdigest(),
+                    original=f"bench/{i}.docx",
+                    status=Document.Status.READY,
+                    page_count=len(pages),
+                    preview_page_count=0,
                 )
             )
             contents.append(pages)
         with transaction.atomic():
             Document.objects.bulk_create(docs)
             Page.objects.bulk_create(
-                [Page(document=d, number=n, text=t) for d, pages in zip(docs, contents, strict=True)
-                 for n, t in enumerate(pages, 1)],
+                [
+                    Page(document=d, number=n, text=t)
+                    for d, pages in zip(docs, contents, strict=True)
+                    for n, t in enumerate(pages, 1)
+                ],
                 batch_size=2000,
             )
         for d, pages in zip(docs, contents, strict=True):
@@ -215,8 +233,8 @@ def percentile(values: list[float], p: float) -> float:
 def measure_t2s() -> dict:
     import opencc
 
-    from wenku.search.tokenize import _t2s_table
     from wenku.samples.documents import chinese_paragraphs
+    from wenku.search.tokenize import _t2s_table
 
     text = "\n".join(chinese_paragraphs(200, seed=3))
     table = str.maketrans(_t2s_table())
@@ -251,8 +269,11 @@ def run(args: argparse.Namespace) -> dict:
     backend.optimize()
     build = time.perf_counter() - t
     size = backend.size_bytes()
-    print(f"indexed {chars:,} chars in {build:.1f} s ({chars / build:,.0f} chars/s), "
-          f"index {size / 1e6:.0f} MB", flush=True)
+    print(
+        f"indexed {chars:,} chars in {build:.1f} s ({chars / build:,.0f} chars/s), "
+        f"index {size / 1e6:.0f} MB",
+        flush=True,
+    )
 
     queries = corpus.queries(args.queries)
     where, params = Filters().sql()
@@ -298,8 +319,11 @@ def run(args: argparse.Namespace) -> dict:
         fn += len(expected - found)
         app_exact += total == len(expected)
         if found != expected:
-            print(f"mismatch for {q!r}: {len(found - expected)} false, {len(expected - found)} "
-                  "missed", flush=True)
+            print(
+                f"mismatch for {q!r}: {len(found - expected)} false, {len(expected - found)} "
+                "missed",
+                flush=True,
+            )
     figures = {
         "database": vendor,
         "documents": len(ids),

@@ -53,9 +53,7 @@ def corpus(make_doc):
     # The documents, before planting: 3-5 pages of 2 paragraphs.
     layout = []
     for _ in range(N_DOCS):
-        pages = [
-            "\n".join(rng.sample(paragraphs, 2)) for _ in range(rng.randint(3, 5))
-        ]
+        pages = ["\n".join(rng.sample(paragraphs, 2)) for _ in range(rng.randint(3, 5))]
         layout.append({"title": rng.choice(paragraphs)[:20], "description": "", "pages": pages})
     for phrase, count in specs:
         for i in rng.sample(range(N_DOCS), count):

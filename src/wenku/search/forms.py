@@ -53,6 +53,6 @@ class SearchForm(forms.Form):
             since=timezone.now() - dt.timedelta(days=DATE_DAYS[date]) if date else None,
         )
 
-    def sort(self) -> str:
+    def sort_order(self) -> str:
         sort = self.value("sort", "relevance")
         return sort if sort in SORTS else "relevance"

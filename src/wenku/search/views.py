@@ -24,10 +24,13 @@ def run_search(request: HttpRequest, form: SearchForm) -> SearchResults:
     raw = form.value("q", "")
     page = form.value("page", 1)
     started = time.perf_counter()
-    results = search(parse(raw), form.filters(), form.sort(), page)
+    results = search(parse(raw), form.filters(), form.sort_order(), page)
     if results.query and page == 1 and CONFIG.search_log:
         log_search(
-            raw, results.query.normalized, results.total, time.perf_counter() - started,
+            raw,
+            results.query.normalized,
+            results.total,
+            time.perf_counter() - started,
             request.user,
         )
     return results

@@ -11,7 +11,7 @@ A tsvector keeps at most 16,383 positions and 256 positions per lexeme, so a pag
 
 Ranking is done in two steps so that a word found in nearly every document stays fast: the
 matching documents are found and counted with the GIN index alone, and `ts_rank` only runs
-over at most `CONFIG.search_rank_cap` candidate rows (metadata rows first, then the newest documents);
+over at most `CONFIG.search_rank_cap` candidate documents (metadata hits first, then the newest);
 documents beyond the cap rank after the ranked ones, newest first.
 """
 
@@ -83,7 +83,8 @@ class PostgresBackend:
                 start += CHUNK - OVERLAP
         with connection.cursor() as cursor:
             cursor.executemany(
-                "INSERT INTO search_entry (document_id, page, vector) VALUES (%s, %s, %s::tsvector)",
+                "INSERT INTO search_entry (document_id, page, vector) "
+                "VALUES (%s, %s, %s::tsvector)",
                 values,
             )
 
@@ -186,7 +187,9 @@ class PostgresBackend:
     def matching(self, query: Query) -> set[int]:
         """Every document id (any status) matching the query: for tests and benchmarks."""
         _, count_sql, _, count_args = self.ranking_sql(query, "", [], "d.id")
-        sql = count_sql.replace("SELECT count(*) FROM library_document d", "SELECT d.id FROM library_document d")
+        sql = count_sql.replace(
+            "SELECT count(*) FROM library_document d", "SELECT d.id FROM library_document d"
+        )
         with connection.cursor() as cursor:
             cursor.execute(sql, count_args)
             return {row[0] for row in cursor.fetchall()}
