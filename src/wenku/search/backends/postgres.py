@@ -101,6 +101,7 @@ class PostgresBackend:
     def optimize(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE search_entry")
+            cursor.execute("ANALYZE library_document")
 
     def ranking_sql(
         self, query: Query, where: str, params: list, order: str
@@ -128,21 +129,21 @@ class PostgresBackend:
         # Candidates to rank: documents with a metadata hit first, then the newest.
         rank_terms = tsquery_any(query.include)
         page_sql = f"""
-            WITH m AS ({matched}),
-            docs AS (
+            WITH m AS MATERIALIZED ({matched}),
+            docs AS MATERIALIZED (
                 SELECT d.id, d.created_at, count(*) OVER () AS total
                 FROM library_document d WHERE {where_sql}
             ),
-            meta AS (
+            meta AS MATERIALIZED (
                 SELECT document_id FROM search_entry
                 WHERE page = 0 AND vector @@ %s::tsquery AND document_id IN (SELECT id FROM docs)
             ),
-            cand AS (
+            cand AS MATERIALIZED (
                 SELECT id FROM docs
                 ORDER BY (id IN (SELECT document_id FROM meta)) DESC, created_at DESC, id DESC
                 LIMIT {int(CONFIG.search_rank_cap)}
             ),
-            ranked AS (
+            ranked AS MATERIALIZED (
                 SELECT e.document_id AS doc, {self._score(query)} AS s
                 FROM search_entry e
                 WHERE e.document_id IN (SELECT id FROM cand) AND e.vector @@ %s::tsquery
