@@ -96,6 +96,13 @@ class Config:
     soffice: str = "soffice"
     uno_python: str = "/usr/bin/python3"
 
+    # Search
+    search_per_page: int = 20
+    search_snippet_chars: int = 120
+    # PostgreSQL ranks at most this many candidate documents with ts_rank (the rest by date).
+    search_rank_cap: int = 500
+    search_log: bool = True
+
     @property
     def storage_dir(self) -> Path:
         return self.storage_root or self.data_dir / "storage"

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "wenku.conversion",
     "wenku.moderation",
     "wenku.community",
+    "wenku.search",
     "wenku.api",
 ]
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("wenku.accounts.urls")),
     path("", include("wenku.community.urls")),
+    path("search/", include("wenku.search.urls")),
     path("", include("wenku.library.urls")),
     *sitemap_urls,
 ]

@@ -128,3 +128,8 @@ def get_document(request: HttpRequest, number: int):
 from wenku.api.reader import router as reader_router  # noqa: E402
 
 api.add_router("/", reader_router)
+
+
+from wenku.api.search import router as search_router  # noqa: E402
+
+api.add_router("/search", search_router)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from wenku.moderation.auditing import AuditedAdmin
 
 from .models import Category, Document, Tag
+from .signals import document_changed
 
 
 @admin.register(Category)
@@ -74,6 +75,12 @@ class DocumentAdmin(AuditedAdmin):
     ]  # fmt: skip
     actions = ["reconvert_selected"]
     change_list_template = "admin/library/document/change_list.html"
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Title, tags or category may have changed: the search index follows.
+        if change and form.instance.is_published:
+            document_changed.send(sender=Document, document=form.instance)
 
     @admin.display(description=_("错误信息"))
     def short_error(self, obj: Document) -> str:

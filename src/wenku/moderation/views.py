@@ -64,7 +64,7 @@ def _top_searches() -> list:
 
     if not apps.is_installed("wenku.search"):
         return []
-    from wenku.search.log import top_queries
+    from wenku.search.models import top_queries
 
     return top_queries(days=7, limit=20)
 

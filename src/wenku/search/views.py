@@ -1,0 +1,111 @@
+"""The search page, typing suggestions, and search inside one document."""
+
+from __future__ import annotations
+
+import time
+
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from wenku.config import CONFIG
+from wenku.library.access import document_for
+from wenku.library.models import Document, Tag
+
+from .forms import SearchForm
+from .index import SearchResults, search, search_in_document
+from .models import log_search
+from .query import parse
+
+
+def run_search(request: HttpRequest, form: SearchForm) -> SearchResults:
+    """Search with the form's query, filters, sort and page; logged (page 1 only)."""
+    raw = form.value("q", "")
+    page = form.value("page", 1)
+    started = time.perf_counter()
+    results = search(parse(raw), form.filters(), form.sort_order(), page)
+    if results.query and page == 1 and CONFIG.search_log:
+        log_search(
+            raw,
+            results.query.normalized,
+            results.total,
+            time.perf_counter() - started,
+            request.user,
+        )
+    return results
+
+
+@require_GET
+def results(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET)
+    found = run_search(request, form)
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "search/results.html",
+        {
+            "form": form,
+            "q": form.value("q", ""),
+            "results": found,
+            "base_query": params.urlencode(),
+            "page_range": _page_range(found.page, found.pages),
+        },
+    )
+
+
+def _page_range(current: int, last: int, width: int = 4) -> list[int]:
+    return list(range(max(1, current - width), min(last, current + width) + 1))
+
+
+@require_GET
+def suggest(request: HttpRequest) -> JsonResponse:
+    """Titles and tags starting with (then containing) what has been typed so far."""
+    prefix = request.GET.get("q", "").strip()[:50]
+    if not prefix:
+        return JsonResponse({"q": prefix, "titles": [], "tags": []})
+    limit = 8
+    public = Document.objects.public()
+    titles = list(public.filter(title__istartswith=prefix).values_list("title", flat=True)[:limit])
+    if len(titles) < limit:
+        more = public.filter(title__icontains=prefix).exclude(title__in=titles)
+        titles += list(more.values_list("title", flat=True)[: limit - len(titles)])
+    tags = list(
+        Tag.objects.filter(Q(name__istartswith=prefix) | Q(name__icontains=prefix))
+        .filter(documents__in=public)
+        .distinct()
+        .order_by("name")
+        .values_list("name", flat=True)[:limit]
+    )
+    tags.sort(key=lambda t: not t.lower().startswith(prefix.lower()))
+    return JsonResponse({"q": prefix, "titles": list(dict.fromkeys(titles)), "tags": tags})
+
+
+@require_GET
+def in_document(request: HttpRequest, number: int) -> HttpResponse:
+    """Pages of one document containing the query: JSON, or an HTML fragment (?format=html or
+    a browser asking for HTML)."""
+    document = document_for(request, number)
+    query = request.GET.get("q", "")
+    hits = search_in_document(document, query)
+    base = document.get_absolute_url()
+    wants_html = request.GET.get("format") == "html" or (
+        request.GET.get("format") != "json" and "text/html" in request.headers.get("Accept", "")
+    )
+    if wants_html:
+        return render(
+            request,
+            "search/in_document.html",
+            {"document": document, "q": query, "hits": hits, "base": base},
+        )
+    return JsonResponse(
+        {
+            "document": document.number,
+            "q": query,
+            "pages": [
+                {"page": n, "snippet": str(snippet), "url": f"{base}#page-{n}"}
+                for n, snippet in hits
+            ],
+        }
+    )
