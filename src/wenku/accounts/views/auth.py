@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 
 from wenku.moderation.models import SiteSettings
@@ -62,11 +62,14 @@ _form = "accounts/form.html"
 password_change = auth_views.PasswordChangeView.as_view(
     template_name=_form,
     success_url=reverse_lazy("accounts:password_change_done"),
-    extra_context={"heading": _lazy("修改密码"), "submit": _lazy("保存新密码")},
+    extra_context={"heading": gettext_lazy("修改密码"), "submit": gettext_lazy("保存新密码")},
 )
 password_change_done = auth_views.PasswordChangeDoneView.as_view(
     template_name="accounts/message.html",
-    extra_context={"heading": _lazy("密码已修改"), "text": _lazy("您的密码已修改成功。")},
+    extra_context={
+        "heading": gettext_lazy("密码已修改"),
+        "text": gettext_lazy("您的密码已修改成功。"),
+    },
 )
 password_reset = auth_views.PasswordResetView.as_view(
     template_name=_form,
@@ -74,28 +77,28 @@ password_reset = auth_views.PasswordResetView.as_view(
     subject_template_name="accounts/password_reset_subject.txt",
     success_url=reverse_lazy("accounts:password_reset_done"),
     extra_context={
-        "heading": _lazy("找回密码"),
-        "submit": _lazy("发送重设邮件"),
-        "intro": _lazy("请输入注册时使用的电子邮箱，我们会发送一个重设密码的链接。"),
+        "heading": gettext_lazy("找回密码"),
+        "submit": gettext_lazy("发送重设邮件"),
+        "intro": gettext_lazy("请输入注册时使用的电子邮箱，我们会发送一个重设密码的链接。"),
     },
 )
 password_reset_done = auth_views.PasswordResetDoneView.as_view(
     template_name="accounts/message.html",
     extra_context={
-        "heading": _lazy("邮件已发送"),
-        "text": _lazy("如果该邮箱已注册，重设密码的链接已发送到该邮箱，请查收。"),
+        "heading": gettext_lazy("邮件已发送"),
+        "text": gettext_lazy("如果该邮箱已注册，重设密码的链接已发送到该邮箱，请查收。"),
     },
 )
 password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
     template_name=_form,
     success_url=reverse_lazy("accounts:password_reset_complete"),
-    extra_context={"heading": _lazy("设置新密码"), "submit": _lazy("保存新密码")},
+    extra_context={"heading": gettext_lazy("设置新密码"), "submit": gettext_lazy("保存新密码")},
 )
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
     template_name="accounts/message.html",
     extra_context={
-        "heading": _lazy("密码已重设"),
-        "text": _lazy("密码已重设，请用新密码登录。"),
+        "heading": gettext_lazy("密码已重设"),
+        "text": gettext_lazy("密码已重设，请用新密码登录。"),
         "login": True,
     },
 )
