@@ -12,7 +12,8 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 # bookworm-backports (Debian's own archive) does not. Debian 13 and Ubuntu ship a new one.
 . /etc/os-release
 LO_PACKAGES="libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui python3-uno"
-OTHER_PACKAGES="fonts-noto-cjk fontconfig qpdf"
+# gettext: msgfmt, which compiles the translations (src/wenku/locale) at set-up.
+OTHER_PACKAGES="fonts-noto-cjk fontconfig qpdf gettext"
 # For the browser tests (chromium; on Ubuntu a snap wrapper) and bench/page.py (wrk); not fatal.
 OPTIONAL_PACKAGES="chromium wrk"
 missing=()
@@ -80,4 +81,9 @@ fi
 
 # --- database ------------------------------------------------------------------------------
 .venv/bin/wenku migrate --noinput -v 0
+
+# --- translations ------------------------------------------------------------------------
+# The .mo files are built here, not committed; only those older than their .po are rebuilt.
+# Run from the package folder so that only Wenku's own locale folder is searched.
+( cd src/wenku && ../../.venv/bin/wenku compilemessages -v 0 )
 echo "==> setup done"

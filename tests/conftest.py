@@ -10,6 +10,27 @@ import pytest
 os.environ.setdefault("WENKU_DATA_DIR", str(Path(__file__).resolve().parents[1] / "var" / "test"))
 
 
+def pytest_configure(config):
+    """Compile the translations once, if a .mo is missing or older than its .po, so that a
+    plain `pytest` works in a fresh checkout (the .mo files are not committed)."""
+    import contextlib
+
+    from django.conf import settings
+    from django.core.management import call_command
+
+    for locale_dir in map(Path, settings.LOCALE_PATHS):
+        stale = [
+            po
+            for po in locale_dir.glob("*/LC_MESSAGES/*.po")
+            if not po.with_suffix(".mo").exists()
+            or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime
+        ]
+        if stale:
+            # compilemessages also searches the working folder: search only the package's.
+            with contextlib.chdir(locale_dir.parent):
+                call_command("compilemessages", verbosity=0)
+
+
 @pytest.fixture
 def user(db, django_user_model):
     return django_user_model.objects.create_user("uploader1", password="pw-123456-abc")

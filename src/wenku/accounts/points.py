@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
+from django.utils.translation import gettext as _
 
 from wenku.moderation.models import active_ban, ban_message
 
@@ -32,7 +33,9 @@ class PointsError(Exception):
 class InsufficientPoints(PointsError):
     def __init__(self, needed: int, balance: int) -> None:
         super().__init__(
-            f"积分不足：需要 {needed} 积分，您当前有 {balance} 积分。", "insufficient_points"
+            _("积分不足：需要 %(needed)s 积分，您当前有 %(balance)s 积分。")
+            % {"needed": needed, "balance": balance},
+            "insufficient_points",
         )
         self.needed, self.balance = needed, balance
 
@@ -53,7 +56,7 @@ class Posted:
 def check_not_frozen(user: User) -> None:
     ban = active_ban(user, "points")
     if ban is not None or not user.is_active:
-        raise PointsFrozen(ban_message(ban) if ban else "该账号已停用。")
+        raise PointsFrozen(ban_message(ban) if ban else _("该账号已停用。"))
 
 
 def post(

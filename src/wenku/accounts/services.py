@@ -8,6 +8,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from wenku.config import CONFIG
 from wenku.moderation.models import SiteSettings
@@ -27,7 +28,7 @@ def register(username: str, email: str, password: str) -> User:
     """Create a user and pay the register bonus; refuses when registration is closed."""
     site = SiteSettings.current()
     if not site.registration_open:
-        raise AccountError("本站暂停开放注册。", "registration_closed")
+        raise AccountError(_("本站暂停开放注册。"), "registration_closed")
     user = User(username=username, email=email)
     validate_password(password, user)
     user.set_password(password)
@@ -64,10 +65,9 @@ def login_blocked(username: str, ip: str | None) -> str | None:
     by_user = recent.filter(username__iexact=username).count() if username else 0
     by_ip = recent.filter(ip=ip).count() if ip else 0
     if by_user >= CONFIG.login_failures_per_user or by_ip >= CONFIG.login_failures_per_ip:
-        return (
-            f"登录失败次数过多，请 {CONFIG.login_window_minutes} 分钟后再试，"
-            "或通过“忘记密码”重设密码。"
-        )
+        return _("登录失败次数过多，请 %(minutes)s 分钟后再试，或通过“忘记密码”重设密码。") % {
+            "minutes": CONFIG.login_window_minutes
+        }
     return None
 
 

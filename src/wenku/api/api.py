@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import File, Form, NinjaAPI, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
@@ -115,13 +116,13 @@ def get_document(request: HttpRequest, number: int):
     document = Document.objects.filter(number=number).first()
     user = request.user
     if document is None:
-        raise HttpError(404, "文档不存在。")
+        raise HttpError(404, _("文档不存在。"))
     # Token holders are authenticated lazily here, since the endpoint is public.
     header = request.headers.get("Authorization", "")
     if header.lower().startswith("bearer "):
         user = ApiToken.objects.user_for(header[7:].strip()) or user
     if not document.visible_to(user):
-        raise HttpError(404, "文档不存在。")
+        raise HttpError(404, _("文档不存在。"))
     return DocumentOut.of(document, show_error=document.is_owned_by(user))
 
 

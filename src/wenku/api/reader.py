@@ -7,6 +7,7 @@ import datetime as dt
 from django.contrib.auth import authenticate
 from django.http import FileResponse, HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
@@ -101,7 +102,7 @@ class ReportOut(Schema):
 def _document(request: HttpRequest, number: int) -> Document:
     document = get_object_or_404(Document.objects.select_related("uploader"), number=number)
     if not document.visible_to(request.auth):
-        raise HttpError(404, "文档不存在。")
+        raise HttpError(404, _("文档不存在。"))
     return document
 
 
@@ -133,7 +134,7 @@ def issue_token(request: HttpRequest, body: Credentials):
         return Status(429, ErrorOut(code="throttled", detail=blocked))
     user = authenticate(request, username=body.username, password=body.password)
     if user is None:
-        return Status(401, ErrorOut(code="bad_credentials", detail="用户名或密码不正确。"))
+        return Status(401, ErrorOut(code="bad_credentials", detail=_("用户名或密码不正确。")))
     _token, raw = ApiToken.issue(user, name="api")
     return Status(201, TokenOut(token=raw, username=user.get_username()))
 

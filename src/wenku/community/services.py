@@ -7,6 +7,7 @@ import uuid
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
+from django.utils.translation import gettext as _
 
 from wenku.accounts import points
 from wenku.library.models import Document
@@ -23,7 +24,7 @@ class ActionRefused(Exception):
 
 def _require_published(document: Document) -> None:
     if not document.is_published:
-        raise ActionRefused("文档尚未发布。", "not_ready", 409)
+        raise ActionRefused(_("文档尚未发布。"), "not_ready", 409)
 
 
 def set_favorite(user, document: Document, on: bool) -> tuple[bool, int]:
@@ -71,9 +72,11 @@ def tip(user, document: Document, amount: int, key: str = "") -> tuple[Tip, bool
     site = SiteSettings.current()
     if amount not in site.tip_choices:
         allowed = "、".join(str(a) for a in site.tip_choices)
-        raise ActionRefused(f"打赏金额只能是 {allowed} 积分之一。", "bad_amount")
+        raise ActionRefused(
+            _("打赏金额只能是 %(allowed)s 积分之一。") % {"allowed": allowed}, "bad_amount"
+        )
     if user.pk == document.uploader_id:
-        raise ActionRefused("不能打赏自己上传的文档。", "own_document")
+        raise ActionRefused(_("不能打赏自己上传的文档。"), "own_document")
     key = (key or new_key())[:64]
     existing = Tip.objects.filter(tipper=user, key=key).first()
     if existing is not None:
@@ -83,7 +86,9 @@ def tip(user, document: Document, amount: int, key: str = "") -> tuple[Tip, bool
         try:
             points.check_not_frozen(who)
         except points.PointsFrozen as exc:
-            message = exc.message if who == user else "该文档的上传者账号已被封禁，无法接受打赏。"
+            message = (
+                exc.message if who == user else _("该文档的上传者账号已被封禁，无法接受打赏。")
+            )
             raise ActionRefused(message, "banned", 403) from None
     try:
         with transaction.atomic():
@@ -118,14 +123,14 @@ def tip(user, document: Document, amount: int, key: str = "") -> tuple[Tip, bool
 
 def report(user, document: Document, reason: str, details: str = "") -> Report:
     if reason not in Report.Reason.values:
-        raise ActionRefused("请选择举报原因。", "bad_reason")
+        raise ActionRefused(_("请选择举报原因。"), "bad_reason")
     details = details.strip()
     if reason == Report.Reason.OTHER and not details:
-        raise ActionRefused("选择“其他”时请填写详细说明。", "details_required")
+        raise ActionRefused(_("选择“其他”时请填写详细说明。"), "details_required")
     if len(details) > 2000:
-        raise ActionRefused("详细说明不能超过 2000 字。", "details_too_long")
+        raise ActionRefused(_("详细说明不能超过 2000 字。"), "details_too_long")
     if user.pk == document.uploader_id:
-        raise ActionRefused("不能举报自己上传的文档。", "own_document")
+        raise ActionRefused(_("不能举报自己上传的文档。"), "own_document")
     try:
         with transaction.atomic():
             return Report.objects.create(
@@ -137,5 +142,7 @@ def report(user, document: Document, reason: str, details: str = "") -> Report:
             )
     except IntegrityError:
         raise ActionRefused(
-            "您已举报过该文档，请等待处理结果（可在“我的”页面查看）。", "already_reported", 409
+            _("您已举报过该文档，请等待处理结果（可在“我的”页面查看）。"),
+            "already_reported",
+            409,
         ) from None

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wenku.library.access import document_for
@@ -42,7 +43,7 @@ def favorite(request: HttpRequest, number: int) -> HttpResponse:
             "community/_favorite.html",
             {"document": document, "is_favorite": on, "favorite_count": count},
         )
-    messages.success(request, "已收藏。" if on else "已取消收藏。")
+    messages.success(request, _("已收藏。") if on else _("已取消收藏。"))
     return _back(document)
 
 
@@ -66,9 +67,9 @@ def tip(request: HttpRequest, number: int) -> HttpResponse:
                 return redirect(request.path)
         else:
             note = (
-                f"已打赏 {made.amount} 积分，感谢您的支持！"
+                _("已打赏 %(n)s 积分，感谢您的支持！") % {"n": made.amount}
                 if created
-                else f"这次打赏（{made.amount} 积分）已经完成，没有重复扣分。"
+                else _("这次打赏（%(n)s 积分）已经完成，没有重复扣分。") % {"n": made.amount}
             )
             if _is_htmx(request):
                 return render(request, "community/_done.html", {"text": note})
@@ -93,7 +94,7 @@ def report(request: HttpRequest, number: int) -> HttpResponse:
         except services.ActionRefused as exc:
             context["error"] = exc.message
         else:
-            note = "举报已提交，我们会尽快处理，结果可在“我的举报”中查看。"
+            note = _("举报已提交，我们会尽快处理，结果可在“我的举报”中查看。")
             if _is_htmx(request):
                 return render(request, "community/_done.html", {"text": note})
             messages.success(request, note)

@@ -3,6 +3,7 @@ from django.db.models import Case, Count, When
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from wenku.moderation.auditing import AuditedAdmin
@@ -96,7 +97,11 @@ class DocumentAdmin(AuditedAdmin):
             if reconvert(document):
                 queued += 1
                 audit(request.user, "reconvert", document)
-        self.message_user(request, f"已将 {queued} 篇文档重新加入转换队列。", messages.SUCCESS)
+        self.message_user(
+            request,
+            gettext("已将 %(n)s 篇文档重新加入转换队列。") % {"n": queued},
+            messages.SUCCESS,
+        )
 
     def get_urls(self):
         extra = [

@@ -14,6 +14,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from wenku.accounts import points
 from wenku.moderation.models import SiteSettings, active_ban, ban_message
@@ -65,28 +66,31 @@ def _check_limits(user, ip: str | None, site: SiteSettings) -> None:
         recent.filter(user=user).count() >= site.daily_downloads_per_user
     ):
         raise DownloadRefused(
-            f"您今天已下载 {site.daily_downloads_per_user} 次，达到每日上限，请明天再来。",
+            _("您今天已下载 %(n)s 次，达到每日上限，请明天再来。")
+            % {"n": site.daily_downloads_per_user},
             "daily_limit",
             429,
         )
     if ip and recent.filter(ip=ip).count() >= site.daily_downloads_per_ip:
-        raise DownloadRefused("该网络今天的下载次数已达上限，请明天再来。", "daily_limit_ip", 429)
+        raise DownloadRefused(
+            _("该网络今天的下载次数已达上限，请明天再来。"), "daily_limit_ip", 429
+        )
 
 
 def download(user, document: Document, *, kind: str = "original", ip: str | None = None) -> Grant:
     """Check, charge (once) and count a download; the caller streams `Grant.open()`."""
     if kind not in ("original", "pdf"):
-        raise DownloadRefused("未知的下载格式。", "bad_kind", 400)
+        raise DownloadRefused(_("未知的下载格式。"), "bad_kind", 400)
     if not document.visible_to(user):
-        raise DownloadRefused("文档不存在。", "not_found", 404)
+        raise DownloadRefused(_("文档不存在。"), "not_found", 404)
     if not document.is_ready:
-        raise DownloadRefused("文档尚未转换完成，暂时不能下载。", "not_ready", 409)
+        raise DownloadRefused(_("文档尚未转换完成，暂时不能下载。"), "not_ready", 409)
     if kind == "pdf" and not document.pdf:
-        raise DownloadRefused("该文档没有 PDF 版本。", "no_pdf", 404)
+        raise DownloadRefused(_("该文档没有 PDF 版本。"), "no_pdf", 404)
     site = SiteSettings.current()
     if not user.is_authenticated:
         if document.price or site.download_login_required:
-            raise DownloadRefused("请先登录再下载。", "login_required", 401)
+            raise DownloadRefused(_("请先登录再下载。"), "login_required", 401)
     else:
         ban = active_ban(user, "download")
         if ban is not None:

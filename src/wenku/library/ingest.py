@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from wenku.config import CONFIG
 from wenku.conversion.detect import detect
@@ -46,7 +47,8 @@ class IngestError(Exception):
 class Duplicate(IngestError):
     def __init__(self, existing: Document) -> None:
         super().__init__(
-            f"该文件已在文库中：文档 {existing.number}《{existing.title}》。",
+            _("该文件已在文库中：文档 %(number)s《%(title)s》。")
+            % {"number": existing.number, "title": existing.title},
             code="duplicate",
         )
         self.existing = existing
@@ -81,7 +83,11 @@ def clean_title(title: str, filename: str) -> str:
         title = filename.rsplit(".", 1)[0] if "." in filename else filename
     title = re.sub(r"\s+", " ", title)
     if len(title) > MAX_TITLE:
-        raise IngestError(f"标题过长（{len(title)} 字），最多 {MAX_TITLE} 字。", field="title")
+        raise IngestError(
+            _("标题过长（%(length)s 字），最多 %(max)s 字。")
+            % {"length": len(title), "max": MAX_TITLE},
+            field="title",
+        )
     return title
 
 
@@ -94,10 +100,12 @@ def clean_tags(tags: list[str] | str) -> list[str]:
         if not tag or tag in out:
             continue
         if len(tag) > 50:
-            raise IngestError(f"标签“{tag[:20]}…”过长，最多 50 字。", field="tags")
+            raise IngestError(
+                _("标签“%(tag)s…”过长，最多 50 字。") % {"tag": tag[:20]}, field="tags"
+            )
         out.append(tag)
     if len(out) > MAX_TAGS:
-        raise IngestError(f"标签最多 {MAX_TAGS} 个。", field="tags")
+        raise IngestError(_("标签最多 %(max)s 个。") % {"max": MAX_TAGS}, field="tags")
     return out
 
 
@@ -107,7 +115,7 @@ def upload_limit_mb() -> int:
 
 
 def _too_large(limit_mb: int) -> IngestError:
-    return IngestError(f"文件过大，上限为 {limit_mb} MB。", code="too_large")
+    return IngestError(_("文件过大，上限为 %(mb)s MB。") % {"mb": limit_mb}, code="too_large")
 
 
 def _spool(source: BinaryIO | Path, tmpdir: Path) -> tuple[Path, str, int, bool]:
@@ -147,9 +155,9 @@ def ingest(
     title = clean_title(meta.title, filename)
     tags = clean_tags(meta.tags)
     if meta.price < 0 or meta.price > 100_000:
-        raise IngestError("价格须在 0 到 100000 积分之间。", field="price")
+        raise IngestError(_("价格须在 0 到 100000 积分之间。"), field="price")
     if meta.preview_limit is not None and meta.preview_limit < 0:
-        raise IngestError("预览页数不能为负数。", field="preview_limit")
+        raise IngestError(_("预览页数不能为负数。"), field="preview_limit")
     category = meta.category
     if isinstance(category, str):
         try:
@@ -168,7 +176,8 @@ def ingest(
         if allowed and detected.format not in allowed:
             names = "、".join(f.upper() for f in allowed)
             raise IngestError(
-                f"本站不接受 {detected.format.upper()} 格式的文档，可上传的格式：{names}。",
+                _("本站不接受 %(format)s 格式的文档，可上传的格式：%(allowed)s。")
+                % {"format": detected.format.upper(), "allowed": names},
                 code="format_not_allowed",
             )
         existing = Document.objects.filter(sha256=sha256).first()

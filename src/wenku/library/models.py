@@ -5,6 +5,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from wenku.config import CONFIG
@@ -54,11 +55,11 @@ class Category(models.Model):
         """Find or create the category "父类/子类", creating missing levels."""
         names = [part.strip() for part in path.split("/") if part.strip()]
         if not names:
-            raise ValueError("分类路径为空")
+            raise ValueError(gettext("分类路径为空"))
         parent = None
         for name in names:
             if len(name) > 100:
-                raise ValueError(f"分类名称过长：{name[:20]}…")
+                raise ValueError(gettext("分类名称过长：%(name)s…") % {"name": name[:20]})
             try:
                 with transaction.atomic():
                     parent, _ = cls.objects.get_or_create(parent=parent, name=name)

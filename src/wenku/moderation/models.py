@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from wenku.config import CONFIG
@@ -219,11 +220,13 @@ def ban_message(punishment: Punishment) -> str:
     until = (
         timezone.localtime(punishment.ends_at).strftime("%Y-%m-%d %H:%M")
         if punishment.ends_at
-        else "永久"
+        else gettext("永久")
     )
-    return (
-        f"您的账号已被{punishment.get_kind_display()}（原因：{punishment.reason}；截止：{until}）。"
-    )
+    return gettext("您的账号已被%(kind)s（原因：%(reason)s；截止：%(until)s）。") % {
+        "kind": punishment.get_kind_display(),
+        "reason": punishment.reason,
+        "until": until,
+    }
 
 
 class SensitiveWord(models.Model):

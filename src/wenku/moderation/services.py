@@ -7,6 +7,8 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from wenku.library.models import Document
 from wenku.library.signals import document_published, document_unpublished
@@ -72,7 +74,7 @@ def approve(document: Document, by, note: str = "") -> None:
     if document.review == Document.Review.APPROVED:
         return
     if not document.is_ready:
-        raise ModerationError("文档尚未转换完成，不能审核通过。")
+        raise ModerationError(_("文档尚未转换完成，不能审核通过。"))
     Document.objects.filter(pk=document.pk).update(
         review=Document.Review.APPROVED,
         review_note=note,
@@ -89,7 +91,7 @@ def approve(document: Document, by, note: str = "") -> None:
 def reject(document: Document, by, reason: str) -> None:
     reason = reason.strip()
     if not reason:
-        raise ModerationError("请填写驳回原因，上传者会看到它。")
+        raise ModerationError(_("请填写驳回原因，上传者会看到它。"))
     document = Document.objects.select_for_update().get(pk=document.pk)
     was_public = document.is_published
     Document.objects.filter(pk=document.pk).update(
@@ -123,11 +125,11 @@ def hide(document: Document, by, reason: str) -> None:
 
 def punish(user, kind: str, days: int | None, reason: str, by) -> Punishment:
     if kind not in Punishment.Kind.values:
-        raise ModerationError("未知的处罚类型。")
+        raise ModerationError(_("未知的处罚类型。"))
     if not reason.strip():
-        raise ModerationError("请填写处罚原因。")
+        raise ModerationError(_("请填写处罚原因。"))
     if user.is_staff:
-        raise ModerationError("不能处罚管理员。")
+        raise ModerationError(_("不能处罚管理员。"))
     ends = timezone.now() + dt.timedelta(days=days) if days else None
     punishment = Punishment.objects.create(
         user=user, kind=kind, reason=reason.strip(), ends_at=ends, created_by=by
@@ -137,10 +139,10 @@ def punish(user, kind: str, days: int | None, reason: str, by) -> Punishment:
 
 
 REPORT_ACTIONS = {
-    "dismiss": "驳回举报",
-    "hide": "屏蔽文档",
-    "delete": "删除文档",
-    "punish": "处罚上传者",
+    "dismiss": gettext_lazy("驳回举报"),
+    "hide": gettext_lazy("屏蔽文档"),
+    "delete": gettext_lazy("删除文档"),
+    "punish": gettext_lazy("处罚上传者"),
 }
 
 
@@ -161,13 +163,13 @@ def resolve_reports(
     from wenku.library.removal import delete_document
 
     if action not in REPORT_ACTIONS:
-        raise ModerationError("未知的处理方式。")
+        raise ModerationError(_("未知的处理方式。"))
     open_reports = Report.objects.select_for_update().filter(
         document=document, status=Report.Status.OPEN
     )
     count = len(open_reports)
     if not count:
-        raise ModerationError("该文档没有待处理的举报。")
+        raise ModerationError(_("该文档没有待处理的举报。"))
     note = note.strip()
     if action == "dismiss":
         status, outcome = Report.Status.DISMISSED, note or "经核实，该文档未违反规定。"

@@ -11,6 +11,8 @@ from django.db.models.functions import TruncDate
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from wenku.community.models import Report
@@ -88,7 +90,7 @@ def _decide(request: HttpRequest) -> HttpResponse:
     reason = request.POST.get("reason", "")
     documents = list(Document.objects.filter(number__in=numbers))
     if not documents:
-        messages.error(request, "请选择要处理的文档。")
+        messages.error(request, _("请选择要处理的文档。"))
         return redirect("moderation:review")
     try:
         for document in documents:
@@ -97,12 +99,16 @@ def _decide(request: HttpRequest) -> HttpResponse:
             elif action == "reject":
                 services.reject(document, request.user, reason)
             else:
-                raise services.ModerationError("未知的操作。")
+                raise services.ModerationError(_("未知的操作。"))
     except services.ModerationError as exc:
         messages.error(request, exc.message)
     else:
-        done = "通过" if action == "approve" else "驳回"
-        messages.success(request, f"已{done} {len(documents)} 篇文档。")
+        n = len(documents)
+        if action == "approve":
+            done = ngettext("已通过 %(n)s 篇文档。", "已通过 %(n)s 篇文档。", n) % {"n": n}
+        else:
+            done = ngettext("已驳回 %(n)s 篇文档。", "已驳回 %(n)s 篇文档。", n) % {"n": n}
+        messages.success(request, done)
     return redirect("moderation:review")
 
 
@@ -143,7 +149,15 @@ def resolve(request: HttpRequest, number: int) -> HttpResponse:
             days=days,
         )
     except (services.ModerationError, ValueError) as exc:
-        messages.error(request, getattr(exc, "message", "天数须为整数。"))
+        messages.error(request, getattr(exc, "message", _("天数须为整数。")))
     else:
-        messages.success(request, f"已处理《{document.title}》的 {count} 条举报。")
+        messages.success(
+            request,
+            ngettext(
+                "已处理《%(title)s》的 %(n)s 条举报。",
+                "已处理《%(title)s》的 %(n)s 条举报。",
+                count,
+            )
+            % {"title": document.title, "n": count},
+        )
     return redirect("moderation:reports")

@@ -8,6 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 
 from wenku.moderation.models import SiteSettings
@@ -32,9 +34,11 @@ def register(request: HttpRequest) -> HttpResponse:
         else:
             login(request, user, backend="wenku.accounts.auth.ThrottledBackend")
             if site.register_bonus:
-                messages.success(request, f"注册成功，欢迎！已赠送 {site.register_bonus} 积分。")
+                messages.success(
+                    request, _("注册成功，欢迎！已赠送 %(n)s 积分。") % {"n": site.register_bonus}
+                )
             else:
-                messages.success(request, "注册成功，欢迎！")
+                messages.success(request, _("注册成功，欢迎！"))
             target = request.POST.get("next", "")
             if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
                 target = reverse_lazy("accounts:me")
@@ -58,11 +62,14 @@ _form = "accounts/form.html"
 password_change = auth_views.PasswordChangeView.as_view(
     template_name=_form,
     success_url=reverse_lazy("accounts:password_change_done"),
-    extra_context={"heading": "修改密码", "submit": "保存新密码"},
+    extra_context={"heading": gettext_lazy("修改密码"), "submit": gettext_lazy("保存新密码")},
 )
 password_change_done = auth_views.PasswordChangeDoneView.as_view(
     template_name="accounts/message.html",
-    extra_context={"heading": "密码已修改", "text": "您的密码已修改成功。"},
+    extra_context={
+        "heading": gettext_lazy("密码已修改"),
+        "text": gettext_lazy("您的密码已修改成功。"),
+    },
 )
 password_reset = auth_views.PasswordResetView.as_view(
     template_name=_form,
@@ -70,26 +77,30 @@ password_reset = auth_views.PasswordResetView.as_view(
     subject_template_name="accounts/password_reset_subject.txt",
     success_url=reverse_lazy("accounts:password_reset_done"),
     extra_context={
-        "heading": "找回密码",
-        "submit": "发送重设邮件",
-        "intro": "请输入注册时使用的电子邮箱，我们会发送一个重设密码的链接。",
+        "heading": gettext_lazy("找回密码"),
+        "submit": gettext_lazy("发送重设邮件"),
+        "intro": gettext_lazy("请输入注册时使用的电子邮箱，我们会发送一个重设密码的链接。"),
     },
 )
 password_reset_done = auth_views.PasswordResetDoneView.as_view(
     template_name="accounts/message.html",
     extra_context={
-        "heading": "邮件已发送",
-        "text": "如果该邮箱已注册，重设密码的链接已发送到该邮箱，请查收。",
+        "heading": gettext_lazy("邮件已发送"),
+        "text": gettext_lazy("如果该邮箱已注册，重设密码的链接已发送到该邮箱，请查收。"),
     },
 )
 password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
     template_name=_form,
     success_url=reverse_lazy("accounts:password_reset_complete"),
-    extra_context={"heading": "设置新密码", "submit": "保存新密码"},
+    extra_context={"heading": gettext_lazy("设置新密码"), "submit": gettext_lazy("保存新密码")},
 )
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
     template_name="accounts/message.html",
-    extra_context={"heading": "密码已重设", "text": "密码已重设，请用新密码登录。", "login": True},
+    extra_context={
+        "heading": gettext_lazy("密码已重设"),
+        "text": gettext_lazy("密码已重设，请用新密码登录。"),
+        "login": True,
+    },
 )
 
 
@@ -98,10 +109,10 @@ def profile(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "资料已保存。")
+        messages.success(request, _("资料已保存。"))
         return redirect("accounts:profile")
     return render(
         request,
         _form,
-        {"form": form, "heading": "个人资料", "submit": "保存", "profile": True},
+        {"form": form, "heading": _("个人资料"), "submit": _("保存"), "profile": True},
     )

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wenku.community.models import Favorite, Report
@@ -68,9 +69,9 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         if first:
-            messages.success(request, f"签到成功，获得 {earned} 积分。")
+            messages.success(request, _("签到成功，获得 %(n)s 积分。") % {"n": earned})
         else:
-            messages.info(request, "今天已经签到过了，明天再来。")
+            messages.info(request, _("今天已经签到过了，明天再来。"))
     return redirect(request.POST.get("next") or "accounts:me")
 
 
@@ -81,7 +82,8 @@ def delete_upload(request: HttpRequest, number: int) -> HttpResponse:
     title = document.title
     lost = delete_document(document, by=request.user)
     if lost:
-        messages.warning(request, f"已删除《{title}》，扣除 {lost} 积分。")
+        message = _("已删除《%(title)s》，扣除 %(n)s 积分。") % {"title": title, "n": lost}
+        messages.warning(request, message)
     else:
-        messages.success(request, f"已删除《{title}》。")
+        messages.success(request, _("已删除《%(title)s》。") % {"title": title})
     return redirect("accounts:me")

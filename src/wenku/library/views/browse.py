@@ -4,15 +4,16 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
 
 from ..models import Category, Document, Format
 from ..related import LIST_FIELDS
 
 SORTS = {
-    "latest": ("-created_at", "最新"),
-    "downloads": ("-download_count", "下载最多"),
-    "views": ("-view_count", "浏览最多"),
-    "pages": ("-page_count", "页数最多"),
+    "latest": ("-created_at", _("最新")),
+    "downloads": ("-download_count", _("下载最多")),
+    "views": ("-view_count", _("浏览最多")),
+    "pages": ("-page_count", _("页数最多")),
 }
 PER_PAGE = 20
 

@@ -8,6 +8,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from wenku.community.services import is_favorite
 from wenku.config import CONFIG
@@ -26,7 +27,7 @@ def _document(request: HttpRequest, number: int) -> Document:
 
 def breadcrumb(document: Document) -> list[tuple[str, str]]:
     """当前位置:首页 > 父类 > 子类, as (name, link) pairs."""
-    crumbs = [("首页", reverse("library:home"))]
+    crumbs = [(_("首页"), reverse("library:home"))]
     if document.category_id:
         crumbs += [(c.name, c.get_absolute_url()) for c in document.category.ancestors]
     return crumbs

@@ -3,6 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from ..forms import UploadForm
 from ..ingest import Duplicate, IngestError, Metadata, ingest
@@ -50,7 +51,7 @@ def upload(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         files = request.FILES.getlist("files")
         if not files:
-            form.add_error("files", "请选择至少一个文件。")
+            form.add_error("files", _("请选择至少一个文件。"))
         if form.is_valid():
             results = [_outcome(f, request, form, len(files) == 1) for f in files]
         if wants_json:
