@@ -212,3 +212,31 @@ def test_logged_in_readers_never_get_the_anonymous_copy(client, document, reader
     page_of(client, document)
     client.force_login(reader)
     assert "reader88" in page_of(client, document)
+
+
+def test_search_inside_the_document_works_without_javascript(client, document, user):
+    from wenku.search.index import index_document
+
+    special = published_document(
+        uploader=user, pages=4, text=lambda i: "溅射靶材的工艺" if i == 3 else "普通内容"
+    )
+    index_document(special)
+    html = page_of_url(client, f"{special.get_absolute_url()}?q=溅射靶材")
+    results = html.split('id="doc-search-results"')[1].split("</section>")[0]
+    assert f'href="{special.get_absolute_url()}#page-3"' in results and "第3页" in results
+    assert "<mark>" in results
+    fragment = client.get(
+        f"/search/in/{special.number}/?q=靶材&format=html", headers={"HX-Request": "true"}
+    ).content.decode()
+    assert "#page-3" in fragment and "<html" not in fragment
+
+
+def page_of_url(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_every_page_has_a_site_search_box(client):
+    html = page_of_url(client, "/")
+    assert 'role="search"' in html and 'action="/search/"' in html

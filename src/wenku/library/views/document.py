@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from wenku.community.services import is_favorite
 from wenku.config import CONFIG
 from wenku.moderation.models import SiteSettings
+from wenku.search.index import search_in_document
 
 from .. import related, seo, text
 from ..access import document_for
@@ -38,6 +39,8 @@ def _cache_key(request: HttpRequest, number: int) -> str | None:
 
     Only visitors without a session or pending messages see exactly what everyone sees."""
     if not CONFIG.page_cache_seconds or request.COOKIES.get(settings.SESSION_COOKIE_NAME):
+        return None
+    if request.GET:  # e.g. a search inside the document
         return None
     if "messages" in request.COOKIES or request.user.is_authenticated:
         return None
@@ -89,6 +92,7 @@ def _render_detail(request: HttpRequest, document: Document) -> HttpResponse:
     description = text.description(document, texts)
     json_ld, crumbs_ld = seo.document_json_ld(request, document, description, crumbs)
     count_view(request, document)
+    in_document_q = request.GET.get("q", "").strip()[:100]
     context.update(
         preview_pages=[p for p in pages if p.image],
         remaining=document.page_count - document.preview_page_count,
@@ -103,6 +107,8 @@ def _render_detail(request: HttpRequest, document: Document) -> HttpResponse:
         json_ld=json_ld,
         crumbs_ld=crumbs_ld,
         canonical=request.build_absolute_uri(document.get_absolute_url()),
+        in_document_q=in_document_q,
+        in_document_hits=search_in_document(document, in_document_q) if in_document_q else [],
     )
     return render(request, "library/document.html", context)
 
