@@ -240,3 +240,10 @@ def page_of_url(client, url):
 def test_every_page_has_a_site_search_box(client):
     html = page_of_url(client, "/")
     assert 'role="search"' in html and 'action="/search/"' in html
+
+
+def test_line_breaks_inside_chinese_text_do_not_become_spaces():
+    from wenku.library.text import chunks
+
+    parts, _ = chunks(["土地复\n垦方案是\n重要基础。Sputtering\ntarget 第 3 页"])
+    assert parts == ["土地复垦方案是重要基础。Sputtering target 第 3 页"]

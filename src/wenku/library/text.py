@@ -6,12 +6,15 @@ import re
 from collections.abc import Iterable
 
 _SPACES = re.compile(r"\s+")
+_CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+# A line break inside Chinese text is layout, not a space: "土地复\n垦" is "土地复垦".
+_CJK_BREAK = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
 # Where a chunk may end: after a sentence, else after a clause, else anywhere.
 _SENTENCE_END = "。！？!?；;"
 
 
 def squeeze(text: str) -> str:
-    return _SPACES.sub(" ", text).strip()
+    return _SPACES.sub(" ", _CJK_BREAK.sub("", text)).strip()
 
 
 def chunks(texts: Iterable[str], size: int = 500, limit: int = 30_000) -> tuple[list[str], bool]:
