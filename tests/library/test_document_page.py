@@ -247,3 +247,24 @@ def test_line_breaks_inside_chinese_text_do_not_become_spaces():
 
     parts, _ = chunks(["土地复\n垦方案是\n重要基础。Sputtering\ntarget 第 3 页"])
     assert parts == ["土地复垦方案是重要基础。Sputtering target 第 3 页"]
+
+
+def test_guess_you_like_follows_what_readers_of_this_document_also_read(user, category):
+    from django.core.cache import cache
+    from django.test import Client
+
+    from wenku.library.related import popular_in_category
+
+    here = published_document(uploader=user, title="起点", category=category)
+    elsewhere = Category.from_path("别处")
+    together = published_document(uploader=user, title="常一起读的", category=elsewhere)
+    popular = published_document(uploader=user, title="本类热门", category=category)
+    Document.objects.filter(pk=popular.pk).update(download_count=100)
+    for i in range(3):  # three visitors read both in one session
+        visitor = Client(HTTP_USER_AGENT=f"browser-{i}")
+        visitor.get(here.get_absolute_url())
+        visitor.get(together.get_absolute_url())
+        cache.clear()
+    guesses = [d.title for d in popular_in_category(here, [])]
+    assert guesses[:2] == ["常一起读的", "本类热门"], guesses
+    assert "起点" not in guesses

@@ -61,6 +61,12 @@ def sensitive_words_in(*texts: str) -> list[str]:
     return found
 
 
+def without_sensitive(words: list[str]) -> list[str]:
+    """`words` less those containing a sensitive word (one query for the whole list)."""
+    sensitive = [w.lower() for w in SensitiveWord.objects.values_list("word", flat=True)]
+    return [w for w in words if not any(s in w.lower() for s in sensitive)]
+
+
 def check_sensitive_words(document: Document) -> list[str]:
     """Reasons to hold `document`: the sensitive words its title, description or text contain."""
     text = "\n".join(document.pages.values_list("text", flat=True))

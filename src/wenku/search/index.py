@@ -113,11 +113,7 @@ def rebuild(progress=None) -> int:
     backend = get_backend()
     with transaction.atomic():
         backend.clear()
-    ids = list(
-        Document.objects.published()
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    ids = list(Document.objects.published().order_by("pk").values_list("pk", flat=True))
     done = 0
     for start in range(0, len(ids), 200):
         part = ids[start : start + 200]

@@ -88,7 +88,7 @@ def _render_detail(request: HttpRequest, document: Document) -> HttpResponse:
     document.tag_list = list(document.tags.all())
     tag_ids = [t.pk for t in document.tag_list]
     chunks, cut = text.chunks(texts)
-    related_docs = related.related_documents(document, tag_ids)
+    found = related.sections(document, tag_ids, [t.name for t in document.tag_list])
     description = text.description(document, texts)
     json_ld, crumbs_ld = seo.document_json_ld(request, document, description, crumbs)
     count_view(request, document)
@@ -98,9 +98,9 @@ def _render_detail(request: HttpRequest, document: Document) -> HttpResponse:
         remaining=document.page_count - document.preview_page_count,
         chunks=chunks,
         text_cut=cut,
-        related_docs=related_docs,
-        popular_docs=related.popular_in_category(document, [d.pk for d in related_docs]),
-        searches=related.related_searches(document, [t.name for t in document.tag_list]),
+        related_docs=found["related"],
+        popular_docs=found["guess"],
+        searches=found["searches"],
         is_favorite=is_favorite(request.user, document),
         favorite_count=document.favorite_count,
         description=description,
