@@ -78,6 +78,11 @@ class Config:
     soffice: str = "soffice"
     uno_python: str = "/usr/bin/python3"
 
+    # Discovery: a published document whose text has at least this estimated Jaccard
+    # similarity (MinHash over characters and character bigrams) with an earlier published
+    # one is recorded as its near-duplicate.
+    duplicate_threshold: float = 0.8
+
     @property
     def storage_dir(self) -> Path:
         return self.storage_root or self.data_dir / "storage"

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "wenku.library",
     "wenku.conversion",
     "wenku.api",
+    "wenku.discovery",
 ]
 
 MIDDLEWARE = [
