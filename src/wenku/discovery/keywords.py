@@ -7,7 +7,7 @@
   A table from the library itself would rank words against what the site holds, but means
   nothing while the library is small and changes every keyword as it grows; words missing from
   the table get its median IDF, as jieba does.
-- Kept: nouns, verbal nouns, idioms/set phrases and Latin words of two characters or more;
+- Kept: nouns, verbs (征收, 补偿), set phrases and Latin words of two characters or more;
   dropped: stop words, numbers and anything with a digit, single characters.
 - Title words count three times: the title names the topic.
 - The uploader's tags come first, in their order; text keywords fill up to `limit`.
@@ -26,14 +26,21 @@ import rjieba
 
 TITLE_WEIGHT = 3
 DEFAULT_LIMIT = 12
-_KEEP_POS = ("n", "vn", "l", "eng", "j", "i", "nz", "nt", "ns", "nr", "an")
+_KEEP_POS = ("n", "v", "l", "eng", "j", "i", "an")
 _HAS_DIGIT = re.compile(r"\d")
 _CJK_OR_LATIN = re.compile(r"[\u3400-\u9fff\uf900-\ufaffA-Za-z]")
 
+
+def _split(text: str) -> list[str]:
+    return text.split()
+
+
 STOP_WORDS = frozenset(
-    """
+    _split(
+        """
     的 了 和 与 及 或 是 在 对 为 将 要 把 被 从 以 于 由 并 而 等 也 都 又 就 还 这 那 其 此
-    我们 你们 他们 她们 它们 我国 我省 我市 我县 我区 我局 我校 本市 本县 本区 本人 大家 自己 有关 相关 相应 各项 各类 各种 各个 各级 一些
+    我们 你们 他们 她们 它们 我国 我省 我市 我县 我区 我局 我校 本市 本县 本区 本人
+    大家 自己 有关 相关 相应 各项 各类 各种 各个 各级 一些
     一个 一种 一是 二是 三是 四是 五是 其中 其他 其它 之一 方面 情况 问题 工作 进行 开展 实施
     通过 根据 按照 关于 对于 由于 因此 所以 但是 如果 以及 以上 以下 之后 之前 目前 当前 今年
     去年 明年 年度 全年 上半年 下半年 同时 此外 另外 为此 总体 来看 主要 重要 重点 有效 进一步
@@ -43,7 +50,8 @@ STOP_WORDS = frozenset(
     文件 文档 第页 页码 附件 通知 报告 汇报 总结 同志 领导 人员
     推进 落实 完成 加强 加快 推动 提升 提高 保障 确保 实现 促进 形成 建立 健全 完善 做好 抓好
     the and of to in for on with by is are was were be as at an or from this that it its
-    """.split()
+    """
+    )
 )
 
 

@@ -49,6 +49,9 @@ class Signature(models.Model):
         verbose_name = _("文本指纹")
         verbose_name_plural = _("文本指纹")
 
+    def __str__(self) -> str:
+        return f"{self.document_id}: {self.num_perm} values"
+
 
 class LshBand(models.Model):
     """One LSH band of a signature: documents sharing (band, hash) are candidate duplicates."""
@@ -62,6 +65,9 @@ class LshBand(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["document", "band"], name="lshband_unique_band")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.document_id}[{self.band}]={self.hash}"
 
 
 class NearDuplicate(models.Model):

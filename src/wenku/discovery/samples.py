@@ -16,7 +16,8 @@ from .minhash import normalize
 # the first five are the swaps seen on the reference page (发展->开展, 基础->根底, ...).
 SYNONYMS: dict[str, str] = dict(
     pair.split(":")
-    for pair in """
+    for pair in str.split(
+        """
     发展:开展 基础:根底 服务:效劳 项目:工程 多次:屡次 工作:任务 相关:有关 有关:相关 建设:修建
     规定:规则 重要:关键 根据:依据 进行:展开 单位:单元 审批:审核 材料:资料 基本:根本 审查:审阅
     切实:确实 重点:要点 不断:持续 技术:技能 工艺:技艺 提升:提高 企业:公司 评价:评估 实施:施行
@@ -27,7 +28,8 @@ SYNONYMS: dict[str, str] = dict(
     投资:出资 扎实:牢固 学校:校园 意见:看法 认真:仔细 保护:维护 增强:加强 管理:办理 评估:评价
     优化:改进 加快:加速 监督:监察 目前:当前 明显:显著 提高:提升 落实:贯彻 开展:展开 支持:支撑
     建立:树立 情况:状况 部门:机构 问题:难题 要求:需求 措施:办法 进一步:更进一步 同时:一起
-    """.split()
+    """
+    )
 )
 
 _YEAR = re.compile(r"(19|20)\d\d")

@@ -6,72 +6,132 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('library', '0001_initial'),
+        ("library", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Signature',
+            name="Signature",
             fields=[
-                ('document', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='signature', serialize=False, to='library.document')),
-                ('num_perm', models.PositiveSmallIntegerField()),
-                ('values', models.BinaryField()),
-                ('shingle_count', models.PositiveIntegerField()),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "document",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="signature",
+                        serialize=False,
+                        to="library.document",
+                    ),
+                ),
+                ("num_perm", models.PositiveSmallIntegerField()),
+                ("values", models.BinaryField()),
+                ("shingle_count", models.PositiveIntegerField()),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'verbose_name': '文本指纹',
-                'verbose_name_plural': '文本指纹',
+                "verbose_name": "文本指纹",
+                "verbose_name_plural": "文本指纹",
             },
         ),
         migrations.CreateModel(
-            name='NearDuplicate',
+            name="NearDuplicate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('similarity', models.FloatField(verbose_name='相似度（Jaccard 估计）')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('document', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='near_duplicate_match', to='library.document')),
-                ('original', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='near_duplicate_copies', to='library.document')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("similarity", models.FloatField(verbose_name="相似度（Jaccard 估计）")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "document",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="near_duplicate_match",
+                        to="library.document",
+                    ),
+                ),
+                (
+                    "original",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="near_duplicate_copies",
+                        to="library.document",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '疑似重复文档',
-                'verbose_name_plural': '疑似重复文档',
-                'ordering': ['-created_at'],
+                "verbose_name": "疑似重复文档",
+                "verbose_name_plural": "疑似重复文档",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='DocumentKeyword',
+            name="DocumentKeyword",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('word', models.CharField(max_length=50, verbose_name='关键词')),
-                ('weight', models.FloatField(verbose_name='权重')),
-                ('rank', models.PositiveSmallIntegerField(verbose_name='排名')),
-                ('source', models.CharField(choices=[('tag', '上传者标签'), ('text', '正文')], max_length=4)),
-                ('document', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='keywords', to='library.document')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("word", models.CharField(max_length=50, verbose_name="关键词")),
+                ("weight", models.FloatField(verbose_name="权重")),
+                ("rank", models.PositiveSmallIntegerField(verbose_name="排名")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("tag", "上传者标签"), ("text", "正文")], max_length=4
+                    ),
+                ),
+                (
+                    "document",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="keywords",
+                        to="library.document",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '关键词',
-                'verbose_name_plural': '关键词',
-                'ordering': ['document', 'rank'],
-                'indexes': [models.Index(fields=['word'], name='discovery_d_word_b2237c_idx')],
-                'constraints': [models.UniqueConstraint(fields=('document', 'word'), name='keyword_unique_word')],
+                "verbose_name": "关键词",
+                "verbose_name_plural": "关键词",
+                "ordering": ["document", "rank"],
+                "indexes": [models.Index(fields=["word"], name="discovery_d_word_b2237c_idx")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("document", "word"), name="keyword_unique_word")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='LshBand',
+            name="LshBand",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('band', models.PositiveSmallIntegerField()),
-                ('hash', models.BigIntegerField()),
-                ('document', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lsh_bands', to='library.document')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("band", models.PositiveSmallIntegerField()),
+                ("hash", models.BigIntegerField()),
+                (
+                    "document",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lsh_bands",
+                        to="library.document",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['band', 'hash'], name='lshband_band_hash')],
-                'constraints': [models.UniqueConstraint(fields=('document', 'band'), name='lshband_unique_band')],
+                "indexes": [models.Index(fields=["band", "hash"], name="lshband_band_hash")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("document", "band"), name="lshband_unique_band")
+                ],
             },
         ),
     ]
