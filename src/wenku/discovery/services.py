@@ -19,12 +19,10 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from functools import reduce
-from operator import or_
 
 import numpy as np
-from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db import connection, transaction
+from django.db.models import QuerySet
 
 from wenku.config import CONFIG
 from wenku.library.models import Document
@@ -105,6 +103,26 @@ def _signature_of(document: Document) -> np.ndarray | None:
     return None if row is None else minhash.from_bytes(row)
 
 
+def lsh_candidates(document: Document, sig: np.ndarray) -> set[int]:
+    """Documents other than `document` sharing at least one LSH band with `sig`, whatever their
+    status: one query, each OR branch an equality on the (band, hash) index.
+
+    Plain SQL: the ORM took ~5-20 ms to build and compile 50 OR-ed Q objects, the database
+    under 1 ms to answer. (Joined with the documents for their status, SQLite scanned every
+    ready document instead: 150 ms.)
+    """
+    hashes = minhash.bands(sig)
+    table = connection.ops.quote_name(LshBand._meta.db_table)
+    branches = " OR ".join(["(band = %s AND hash = %s)"] * len(hashes))
+    params: list[int] = [value for pair in enumerate(hashes) for value in pair]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT DISTINCT document_id FROM {table} WHERE ({branches}) AND document_id <> %s",
+            [*params, document.pk or 0],
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
 def find_matches(
     document: Document, sig: np.ndarray | None = None, threshold: float | None = None
 ) -> list[Match]:
@@ -114,14 +132,7 @@ def find_matches(
     sig = _signature_of(document) if sig is None else sig
     if sig is None:
         return []
-    condition = reduce(
-        or_, (Q(band=band, hash=value) for band, value in enumerate(minhash.bands(sig)))
-    )
-    candidates = set(
-        LshBand.objects.filter(condition, document__status=Document.Status.READY)
-        .exclude(document_id=document.pk)
-        .values_list("document_id", flat=True)
-    )
+    candidates = lsh_candidates(document, sig)
     if not candidates:
         return []
     rows = list(
