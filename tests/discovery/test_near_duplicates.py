@@ -104,6 +104,16 @@ def test_only_ready_documents_are_compared(publish):
     assert queued.pk not in {m.document_id for m in services.find_matches(second)}
 
 
+def test_a_document_no_longer_ready_is_not_an_original_even_with_its_signature(publish):
+    pages = report(seed=7)
+    first = publish("第一份", pages)
+    Document.objects.filter(pk=first.pk).update(status=Document.Status.FAILED)
+    assert Signature.objects.filter(document=first).exists()
+    second = publish("第二份", pages)
+    assert not services.is_near_duplicate(second)
+    assert first not in services.near_duplicates_of(second)
+
+
 def test_the_earliest_published_match_is_the_original(publish):
     pages = report(seed=8)
     first = publish("最早的版本", pages)

@@ -136,9 +136,11 @@ def find_matches(
     if not candidates:
         return []
     rows = list(
-        Signature.objects.filter(document_id__in=candidates, num_perm=minhash.NUM_PERM).values_list(
-            "document_id", "values"
-        )
+        Signature.objects.filter(
+            document_id__in=candidates,
+            num_perm=minhash.NUM_PERM,
+            document__status=Document.Status.READY,
+        ).values_list("document_id", "values")
     )
     if not rows:
         return []
