@@ -104,8 +104,8 @@ def _signature_of(document: Document) -> np.ndarray | None:
 
 
 def lsh_candidates(document: Document, sig: np.ndarray) -> set[int]:
-    """Documents other than `document` sharing at least one LSH band with `sig`, whatever their
-    status: one query, each OR branch an equality on the (band, hash) index.
+    """Documents other than `document` sharing at least MIN_BAND_HITS LSH bands with `sig`,
+    whatever their status: one query, each OR branch an equality on the (band, hash) index.
 
     Plain SQL: the ORM took ~5-20 ms to build and compile 50 OR-ed Q objects, the database
     under 1 ms to answer. (Joined with the documents for their status, SQLite scanned every
@@ -117,8 +117,9 @@ def lsh_candidates(document: Document, sig: np.ndarray) -> set[int]:
     params: list[int] = [value for pair in enumerate(hashes) for value in pair]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT DISTINCT document_id FROM {table} WHERE ({branches}) AND document_id <> %s",
-            [*params, document.pk or 0],
+            f"SELECT document_id FROM {table} WHERE ({branches}) AND document_id <> %s"
+            " GROUP BY document_id HAVING COUNT(*) >= %s",
+            [*params, document.pk or 0, minhash.MIN_BAND_HITS],
         )
         return {row[0] for row in cursor.fetchall()}
 
