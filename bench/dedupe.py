@@ -160,6 +160,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     rows = Document.objects.bulk_create(
         [
             Document(
+                number=100_000_000 + d.key,  # random numbers could collide in a bulk insert
                 title=d.title[:200],
                 uploader=user,
                 original_filename=f"{d.key}.docx",
