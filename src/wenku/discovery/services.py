@@ -165,11 +165,9 @@ def check_duplicate(document: Document, sig: np.ndarray | None = None) -> NearDu
     matches = {m.document_id: m.similarity for m in find_matches(document, sig)}
     if not matches:
         return None
-    copies = set(
-        NearDuplicate.objects.filter(original=document).values_list("document_id", flat=True)
-    )
     earliest = (
-        Document.objects.filter(pk__in=set(matches) - copies)
+        Document.objects.filter(pk__in=matches)
+        .exclude(near_duplicate_match__original=document)
         .order_by("converted_at", "created_at", "pk")
         .first()
     )
