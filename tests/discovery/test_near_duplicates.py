@@ -169,3 +169,24 @@ def test_a_document_with_almost_no_text_gets_no_signature(publish):
     doc = publish("扫描件", ["", "  第 1 页  "])
     assert not Signature.objects.filter(document=doc).exists()
     assert not services.is_near_duplicate(publish("另一份扫描件", ["", "  第 1 页  "]))
+
+
+def test_a_library_published_before_discovery_is_indexed_by_the_reindex_command(publish):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    pages = report(seed=14)
+    first = publish("早已发布", pages, status=Document.Status.QUEUED)
+    second = publish("也早已发布", pages, status=Document.Status.QUEUED)
+    for n, doc in enumerate((first, second)):  # published without discovery listening
+        Document.objects.filter(pk=doc.pk).update(
+            status=Document.Status.READY, converted_at=doc.created_at.replace(year=2020 + n)
+        )
+    out = StringIO()
+    call_command("discovery_reindex", stdout=out)
+    assert "2 documents processed, 1 near-duplicates recorded" in out.getvalue()
+    assert services.original_of(second) == first
+    assert services.keywords_for(first)
+    call_command("discovery_reindex", stdout=out)  # nothing left to do
+    assert "0 documents processed" in out.getvalue()
