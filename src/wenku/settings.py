@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "wenku.community",
     "wenku.search",
     "wenku.api",
+    "wenku.discovery",
 ]
 
 MIDDLEWARE = [

@@ -153,6 +153,15 @@ def popular_in_category(document: Document, exclude: list[int], limit: int = 8) 
     return _listed(picked)
 
 
+def keywords_of(document: Document, tag_names: list[str], limit: int = 12) -> list[str]:
+    """The document's keywords (tags first, then words of its text) for the page."""
+    if not _discovery():
+        return list(tag_names)[:limit]
+    from wenku.discovery.services import keywords_for
+
+    return keywords_for(document)[:limit] or list(tag_names)[:limit]
+
+
 def related_searches(document: Document, tag_names: list[str], limit: int = 10) -> list[str]:
     words = list(tag_names)
     if _discovery():
@@ -186,6 +195,7 @@ def sections(document: Document, tag_ids: list[int], tag_names: list[str]) -> di
     if found is None:
         related = [d.pk for d in related_documents(document, tag_ids)]
         found = {
+            "keywords": keywords_of(document, tag_names),
             "related": related,
             "guess": [d.pk for d in popular_in_category(document, related)],
             "searches": related_searches(document, tag_names),
@@ -201,4 +211,5 @@ def sections(document: Document, tag_ids: list[int], tag_names: list[str]) -> di
         "related": [listed[pk] for pk in found["related"] if pk in listed],
         "guess": [listed[pk] for pk in found["guess"] if pk in listed],
         "searches": found["searches"],
+        "keywords": found["keywords"],
     }

@@ -101,6 +101,7 @@ def _render_detail(request: HttpRequest, document: Document) -> HttpResponse:
         related_docs=found["related"],
         popular_docs=found["guess"],
         searches=found["searches"],
+        keywords=found["keywords"],
         is_favorite=is_favorite(request.user, document),
         favorite_count=document.favorite_count,
         description=description,
