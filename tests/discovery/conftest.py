@@ -20,8 +20,8 @@ def publish(user):
     """
     from django.db import transaction
 
-    from wenku.library.models import Document, Page, Tag
     from wenku.library import publication
+    from wenku.library.models import Document, Page, Tag
 
     def make(title: str, pages: list[str], tags=(), status: str = Document.Status.READY):
         n = next(_counter)
