@@ -268,3 +268,19 @@ def test_guess_you_like_follows_what_readers_of_this_document_also_read(user, ca
     guesses = [d.title for d in popular_in_category(here, [])]
     assert guesses[:2] == ["常一起读的", "本类热门"], guesses
     assert "起点" not in guesses
+
+
+def test_related_searches_come_from_the_search_log_without_sensitive_words(client, user):
+    from wenku.moderation.models import SensitiveWord
+    from wenku.search.models import log_search
+
+    document = published_document(uploader=user, title="汇报", tags=["土地"])
+    for query, n in [("土地 批复", 3), ("土地 出让", 1), ("土地 赌博", 5), ("天气", 9)]:
+        for _ in range(n):
+            log_search(query, query, 4, 0.01)
+    SensitiveWord.objects.create(word="赌博")
+    html = page_of(client, document)
+    searches = html.split('id="searches-h"')[1].split("</section>")[0]
+    assert searches.index("土地 批复") < searches.index("土地 出让")
+    assert "赌博" not in searches and "天气" not in searches
+    assert ">土地</a>" in searches, "the document's own keywords follow"
