@@ -134,3 +134,15 @@ def reader(db, django_user_model):
 def _fast_password_hashing(settings):
     # The production hasher is slow on purpose; the tests log in hundreds of times.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_page_stamps(monkeypatch):
+    """Tests look at the database on every cached page view, so an edit shows on the next
+    request (in production a process trusts its last look for a second)."""
+    import dataclasses
+
+    from wenku.library.views import document as views
+
+    monkeypatch.setattr(views, "CONFIG", dataclasses.replace(views.CONFIG, page_stamp_seconds=0))
+    views._stamps.clear()

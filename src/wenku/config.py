@@ -72,6 +72,9 @@ class Config:
     # Anonymous visitors get the document page from the cache for this long (0: never); an edit
     # of the document or of the site settings shows at once, counters within this time.
     page_cache_seconds: int = 300
+    # How long a process trusts its last look at a document's stamp before asking the database
+    # again (every cached view asks otherwise; a takedown then shows within this time).
+    page_stamp_seconds: float = 1.0
 
     # Accounts: failed logins allowed in the window, per user name and per address.
     login_window_minutes: int = 15

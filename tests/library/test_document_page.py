@@ -284,3 +284,17 @@ def test_related_searches_come_from_the_search_log_without_sensitive_words(clien
     assert searches.index("土地 批复") < searches.index("土地 出让")
     assert "赌博" not in searches and "天气" not in searches
     assert ">土地</a>" in searches, "the document's own keywords follow"
+
+
+def test_a_process_trusts_its_last_look_at_a_document_for_a_moment(client, document, monkeypatch):
+    import dataclasses
+
+    from wenku.library.views import document as views
+
+    monkeypatch.setattr(views, "CONFIG", dataclasses.replace(views.CONFIG, page_stamp_seconds=60))
+    views._stamps.clear()
+    page_of(client, document)
+    page_of(client, document)
+    with CaptureQueriesContext(connection) as cached:
+        page_of(client, document)
+    assert len(cached) == 0

@@ -1,5 +1,7 @@
 """Document pages: the page itself, the reader, its conversion status, and its preview images."""
 
+import time
+
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files.storage import default_storage
@@ -47,6 +49,22 @@ def _cache_key(request: HttpRequest, number: int) -> str | None:
     return f"wenku:docpage:{number}:{get_language()}:{request.get_host()}"
 
 
+_stamps: dict[int, tuple[float, tuple | None]] = {}
+
+
+def _recent_stamp(number: int) -> tuple | None:
+    """`_stamp(number)`, remembered by this process for `page_stamp_seconds`."""
+    now = time.monotonic()
+    seen = _stamps.get(number)
+    if seen is not None and now - seen[0] < CONFIG.page_stamp_seconds:
+        return seen[1]
+    if len(_stamps) > 10_000:
+        _stamps.clear()
+    stamp = _stamp(number)
+    _stamps[number] = (now, stamp)
+    return stamp
+
+
 def _stamp(number: int) -> tuple | None:
     """What the cached copy depends on: the document's state and last edit, and the site
     settings. A plain query, since on a cache hit it is most of the page's work."""
@@ -65,7 +83,7 @@ def _stamp(number: int) -> tuple | None:
 def detail(request: HttpRequest, number: int) -> HttpResponse:
     key = _cache_key(request, number)
     if key:
-        stamp = _stamp(number)
+        stamp = _recent_stamp(number)
         hit = cache.get(key)
         if stamp is not None and hit is not None and hit[0] == stamp:
             count_view(request, Document(pk=stamp[0], status=stamp[1]))
