@@ -14,7 +14,7 @@ from .tokenize import WORD_CLASS, fold
 _SPACE_RE = re.compile(r"\s+")
 
 
-def _term_pattern(term: Term) -> str:
+def term_pattern(term: Term) -> str:
     out = ""
     tokens_prefix = term.tokens[-1].prefix
     for i, piece in enumerate(term.parts):
@@ -41,7 +41,7 @@ class Highlighter:
         if not self.terms:
             return None
         # Longer alternatives first, so that the longest overlapping term wins.
-        patterns = sorted((_term_pattern(t) for t in self.terms), key=len, reverse=True)
+        patterns = sorted((term_pattern(t) for t in self.terms), key=len, reverse=True)
         return re.compile("|".join(f"(?:{p})" for p in patterns))
 
     def spans(self, text: str) -> list[tuple[int, int]]:

@@ -71,8 +71,17 @@ def _t2s_table() -> dict[str, str]:
 
 
 @cache
-def _t2s_chars() -> frozenset[str]:
-    return frozenset(_t2s_table())
+def _t2s_res() -> tuple[re.Pattern, re.Pattern]:
+    """Character classes of the traditional characters in the BMP, and of all of them. The
+    BMP class compiles to a bitmap and scans at hundreds of MB/s; with astral characters in
+    it, every character is a linear search through ranges (~1 MB/s), so that one is only
+    used on the rare text that has astral characters."""
+    chars = sorted(_t2s_table())
+
+    def cls(part: list[str]) -> re.Pattern:
+        return re.compile("[" + "".join(re.escape(ch) for ch in part) + "]")
+
+    return cls([c for c in chars if c <= "\uffff"]), cls(chars)
 
 
 # What NFKC changes that matters for tokens: full-width letters and digits, half-width katakana,
@@ -94,26 +103,55 @@ def fold(text: str) -> str:
     if text.isascii():
         return text.casefold()
     text = _COMPAT_RE.sub(_nfkc, text)
-    # Most text has no traditional character: finding the few that occur (a set
-    # intersection) and replacing them is several times faster than str.translate.
-    traditional = _t2s_chars().intersection(text)
-    if traditional:
-        table = _t2s_table()
-        for ch in traditional:
-            text = text.replace(ch, table[ch])
+    # Most text has no traditional character: finding the few that occur (one regex scan over
+    # a character class) and replacing them is many times faster than str.translate.
+    bmp, every = _t2s_res()
+    traditional = every if _ASTRAL_RE.search(text) else bmp
+    if traditional.search(text):
+        text = traditional.sub(_simplified, text)  # one pass: no character is mapped twice
     return text.casefold()
+
+
+_ASTRAL_RE = re.compile("[\U00010000-\U0010ffff]")
+
+
+def _simplified(match: re.Match) -> str:
+    return _t2s_table()[match.group()]
+
+
+def token_string(text: str, chars: set[str] | None = None) -> str:
+    """The index tokens of a text (folded first), separated by single spaces; with `chars`,
+    also adds every character of the folded text to that set (see `cjk_chars`).
+
+    The same tokens as `tokens`, built without a Python object per token where it can: this
+    is the hot loop of indexing.
+    """
+    folded = fold(text)
+    if chars is not None:
+        chars.update(folded)
+    out: list[str] = []
+    append = out.append
+    for cjk, word in _TOKEN_RE.findall(folded):
+        if cjk:
+            if len(cjk) > 1:
+                append(" ".join(map(add, cjk, cjk[1:])))  # the bigrams
+            append(cjk[-1])  # and the run's last character
+        else:
+            append(word)
+    return " ".join(out)
 
 
 def tokens(text: str) -> list[str]:
     """The index tokens of a text (folded first)."""
-    out: list[str] = []
-    for cjk, word in _TOKEN_RE.findall(fold(text)):
-        if cjk:
-            out += map(add, cjk, cjk[1:])  # the bigrams
-            out.append(cjk[-1])  # and the run's last character
-        else:
-            out.append(word)
-    return out
+    string = token_string(text)
+    return string.split(" ") if string else []
+
+
+def cjk_chars(chars: set[str]) -> str:
+    """The CJK characters of a set of folded characters, sorted and space-separated: the
+    index entries a one-character query looks up (instead of a prefix query over every
+    bigram, which needs a prefix index as large as the bigram index itself)."""
+    return " ".join(sorted(filter(CJK_RE.fullmatch, chars)))
 
 
 def index_text(*parts: str) -> str:
