@@ -325,7 +325,7 @@ def search(
         any_pages, every_pages = [], []
         snippet_text = None
         for number, text in texts.get(doc.pk, []):
-            found = matcher.found(text)
+            found = matcher.found(fold(text))
             if found:
                 any_pages.append(number)
                 if all(found):
@@ -363,14 +363,12 @@ class Matcher:
         self.include = [re.compile(term_pattern(t)) for t in query.include]
         self.exclude = [re.compile(term_pattern(t)) for t in query.exclude]
 
-    def found(self, text: str) -> list[bool]:
-        """For each included term whether the text holds it; [] when it holds none."""
-        folded = fold(text)
+    def found(self, folded: str) -> list[bool]:
+        """For each included term whether the (folded) text holds it; [] if none."""
         found = [p.search(folded) is not None for p in self.include]
         return found if any(found) else []
 
-    def excluded(self, text: str) -> bool:
-        folded = fold(text)
+    def excluded(self, folded: str) -> bool:
         return any(p.search(folded) for p in self.exclude)
 
 
@@ -386,8 +384,9 @@ def search_in_document(
     out: list[tuple[int, SafeString]] = []
     pages = Page.objects.filter(document=document).order_by("number")
     for number, text in pages.values_list("number", "text").iterator(chunk_size=200):
-        found = matcher.found(text)
-        if found and all(found) and not matcher.excluded(text):
+        folded = fold(text)
+        found = matcher.found(folded)
+        if found and all(found) and not matcher.excluded(folded):
             out.append((number, highlighter.snippet(text, CONFIG.search_snippet_chars)))
             if len(out) >= limit:
                 break
