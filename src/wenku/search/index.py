@@ -73,9 +73,10 @@ def _row(
 
 def _category_paths() -> dict[int, str]:
     """Every category's path ("父类/子类") by id, from one query."""
-    rows = {pk: (name, parent) for pk, name, parent in Category.objects.values_list(
-        "pk", "name", "parent_id"
-    )}
+    rows = {
+        pk: (name, parent)
+        for pk, name, parent in Category.objects.values_list("pk", "name", "parent_id")
+    }
     paths: dict[int, str] = {}
     for pk in rows:
         names, seen, cur = [], set(), pk
@@ -95,9 +96,7 @@ def index_document(document: Document) -> None:
         if not document.is_published:
             return
         pages = (
-            Page.objects.filter(document=document)
-            .order_by("number")
-            .values_list("text", flat=True)
+            Page.objects.filter(document=document).order_by("number").values_list("text", flat=True)
         )
         tags = document.tags.values_list("name", flat=True)
         backend.add([_row(document, pages, tags)])
@@ -131,9 +130,11 @@ def index_many(documents: Iterable[Document], batch: int = 200) -> int:
         ):
             texts.setdefault(doc_id, []).append(text)
         tags: dict[int, list[str]] = {}
-        for doc_id, name in Document.tags.through.objects.filter(
-            document_id__in=ids
-        ).order_by("document_id", "tag__name").values_list("document_id", "tag__name"):
+        for doc_id, name in (
+            Document.tags.through.objects.filter(document_id__in=ids)
+            .order_by("document_id", "tag__name")
+            .values_list("document_id", "tag__name")
+        ):
             tags.setdefault(doc_id, []).append(name)
         rows: list[Row] = []
         for doc in docs:
@@ -161,11 +162,7 @@ def rebuild(progress=None) -> int:
     backend = get_backend()
     with transaction.atomic():
         backend.clear()
-    ids = list(
-        Document.objects.published()
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    ids = list(Document.objects.published().order_by("pk").values_list("pk", flat=True))
     done = 0
     for start in range(0, len(ids), 200):
         part = ids[start : start + 200]

@@ -212,9 +212,7 @@ class SQLiteBackend:
 
     def matching(self, query: Query) -> set[int]:
         """Every document id (any status) matching the query: for tests and benchmarks."""
-        rows = _django(
-            "SELECT rowid FROM search_doc WHERE search_doc MATCH %s", [fts_query(query)]
-        )
+        rows = _django("SELECT rowid FROM search_doc WHERE search_doc MATCH %s", [fts_query(query)])
         return {r[0] for r in rows}
 
     def size_bytes(self) -> int:

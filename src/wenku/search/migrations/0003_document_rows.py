@@ -25,8 +25,33 @@ SQL = {
     "postgresql": (
         [
             "DROP TABLE IF EXISTS search_entry",
+            "CREATE TABLE search_doc ("
+            " document_id bigint PRIMARY KEY REFERENCES library_document (id)"
+            "  ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,"
+            " meta tsvector NOT NULL,"
+            " chars tsvector NOT NULL)",
+            "CREATE INDEX search_doc_meta ON search_doc USING gin (meta)",
+            "CREATE INDEX search_doc_chars ON search_doc USING gin (chars)",
+            "CREATE TABLE search_chunk ("
+            " document_id bigint NOT NULL REFERENCES library_document (id)"
+            "  ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,"
+            " chunk integer NOT NULL,"
+            " vector tsvector NOT NULL,"
+            " PRIMARY KEY (document_id, chunk))",
+            "CREATE INDEX search_chunk_vector ON search_chunk USING gin (vector)",
         ],
-        [],
+        [
+            "DROP TABLE IF EXISTS search_chunk",
+            "DROP TABLE IF EXISTS search_doc",
+            "CREATE TABLE search_entry ("
+            " id bigserial PRIMARY KEY,"
+            " document_id bigint NOT NULL REFERENCES library_document (id)"
+            "  ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,"
+            " page integer NOT NULL,"
+            " vector tsvector NOT NULL)",
+            "CREATE INDEX search_entry_vector ON search_entry USING gin (vector)",
+            "CREATE INDEX search_entry_document ON search_entry (document_id, page)",
+        ],
     ),
 }
 
