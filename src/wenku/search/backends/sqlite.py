@@ -38,6 +38,8 @@ from ..tokenize import GAP
 from . import Candidate, Row
 
 WEIGHTS = "10.0, 4.0, 1.0, 5.0, 1.0"
+META_WEIGHTS = "10.0, 4.0, 5.0"
+META_CAP = 100
 TEXT_COLUMNS = "{title meta body}"
 META_COLUMNS = "{title meta}"
 SEP = "\x00"
@@ -47,8 +49,7 @@ def fts_phrase(term: Term, columns: str = TEXT_COLUMNS) -> str:
     tokens = term.tokens
     if len(tokens) == 1 and tokens[0].prefix and len(tokens[0].text) == 1:
         # One CJK character (a one-character Latin word is never a prefix): every column.
-        char = f'"{tokens[0].text}"'
-        return char if columns == TEXT_COLUMNS else f"{{title meta tchars}} : {char}"
+        return f'"{tokens[0].text}"'  # every column (of search_doc or search_meta)
     body = " ".join(t.text for t in tokens)
     phrase = f'"{body}"*' if tokens[-1].prefix else f'"{body}"'
     return f"{columns} : {phrase}"
@@ -63,9 +64,14 @@ def fts_query(query: Query) -> str:
 
 
 def fts_meta_query(query: Query) -> str:
-    """The matching documents with at least one included term in the title or metadata."""
-    meta = " OR ".join(f"({fts_phrase(t, META_COLUMNS)})" for t in query.include)
-    return f"({fts_query(query)}) AND ({meta})"
+    """The documents of search_meta with an included term in the title or metadata."""
+    return " OR ".join(f"({fts_phrase(t, META_COLUMNS)})" for t in query.include)
+
+
+def _default_order() -> str:
+    from ..index import _order
+
+    return _order("relevance")
 
 
 class SQLiteBackend:
@@ -88,6 +94,10 @@ class SQLiteBackend:
                 "INSERT INTO search_doc(rowid, title, meta, body, tchars, bchars) "
                 "VALUES (%s, %s, %s, %s, %s, %s)",
                 fts,
+            )
+            cursor.executemany(
+                "INSERT INTO search_meta(rowid, title, meta, tchars) VALUES (%s, %s, %s, %s)",
+                [(doc, title, meta, tchars) for doc, title, meta, _, tchars, _ in fts],
             )
             cursor.executemany("INSERT INTO search_tokens(id, data) VALUES (%s, %s)", side)
 
@@ -114,6 +124,11 @@ class SQLiteBackend:
                     "VALUES ('delete', %s, %s, %s, %s, %s, %s)",
                     old,
                 )
+                cursor.executemany(
+                    "INSERT INTO search_meta(search_meta, rowid, title, meta, tchars) "
+                    "VALUES ('delete', %s, %s, %s, %s)",
+                    [(doc, title, meta, tchars) for doc, title, meta, _, tchars, _ in old],
+                )
                 cursor.execute(
                     "DELETE FROM search_tokens WHERE id IN (SELECT value FROM json_each(%s))",
                     [part],
@@ -122,11 +137,13 @@ class SQLiteBackend:
     def clear(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute("INSERT INTO search_doc(search_doc) VALUES ('delete-all')")
+            cursor.execute("INSERT INTO search_meta(search_meta) VALUES ('delete-all')")
             cursor.execute("DELETE FROM search_tokens")
 
     def optimize(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute("INSERT INTO search_doc(search_doc) VALUES ('optimize')")
+            cursor.execute("INSERT INTO search_meta(search_meta) VALUES ('optimize')")
 
     def bulk(self):
         """A context for indexing many documents: a larger page cache while merging."""
@@ -182,27 +199,34 @@ class SQLiteBackend:
                 [expr, *params, limit, offset],
             )
             return [Candidate(i, -s) for i, s in rows], total
-        # Many matches: rank the newest `cap` of them and the newest `cap` metadata hits.
-        newest = (
-            f"SELECT * FROM (SELECT d.id AS id, bm25(search_doc, {WEIGHTS}) AS s {base} "
-            f"ORDER BY search_doc.rowid DESC LIMIT {cap})"
+        # Many matches (a common word): bm25 would score every one of them, and its IDF alone
+        # reads every matching row again. The newest `META_CAP` documents with a term in the
+        # title or metadata (from the small search_meta table) that match the whole query
+        # come first, by bm25 there; then every other match, newest first.
+        meta = run(
+            f"SELECT rowid, bm25(search_meta, {META_WEIGHTS}) FROM search_meta "
+            f"WHERE search_meta MATCH %s ORDER BY rowid DESC LIMIT {META_CAP}",
+            [fts_meta_query(query)],
         )
-        ranked = run(
-            f"WITH c AS ({newest} UNION ALL {newest}), "
-            "r AS (SELECT id, min(s) AS score FROM c GROUP BY id) "
-            f"SELECT d.id, r.score FROM r JOIN library_document d ON d.id = r.id ORDER BY {order}",
-            [expr, *params, fts_meta_query(query), *params],
-        )
-        out = [Candidate(i, -s) for i, s in ranked[offset : offset + limit]]
-        if len(out) < limit and offset + limit > len(ranked):
-            # The page reaches past the ranked candidates: the others, newest first.
+        ranked: list[tuple[float, int]] = []
+        for doc, score in meta:
+            if run(f"SELECT 1 {base} AND search_doc.rowid = %s", [expr, *params, doc]):
+                ranked.append((score, -doc))
+        ranked.sort()
+        out = [Candidate(-doc, -score) for score, doc in ranked[offset : offset + limit]]
+        if len(out) < limit:
+            rest_order = (
+                "search_doc.rowid DESC"
+                if order == _default_order()
+                else order.replace("score, ", "")
+            )
             rest = run(
-                f"SELECT d.id {base} AND d.id NOT IN (SELECT value FROM json_each(%s)) "
-                "ORDER BY d.created_at DESC, d.id DESC LIMIT %s OFFSET %s",
+                f"SELECT d.id {base} AND search_doc.rowid NOT IN "
+                f"(SELECT value FROM json_each(%s)) ORDER BY {rest_order} LIMIT %s OFFSET %s",
                 [
                     expr,
                     *params,
-                    json.dumps([i for i, _ in ranked]),
+                    json.dumps([-doc for _, doc in ranked]),
                     limit - len(out),
                     max(0, offset - len(ranked)),
                 ],

@@ -12,10 +12,13 @@ SQL = {
             "DROP TABLE IF EXISTS search_row",
             "CREATE VIRTUAL TABLE search_doc USING fts5("
             "title, meta, body, tchars, bchars, content='', tokenize='ascii')",
+            "CREATE VIRTUAL TABLE search_meta USING fts5("
+            "title, meta, tchars, content='', tokenize='ascii')",
             "CREATE TABLE search_tokens (id INTEGER PRIMARY KEY, data BLOB NOT NULL)",
         ],
         [
             "DROP TABLE IF EXISTS search_doc",
+            "DROP TABLE IF EXISTS search_meta",
             "DROP TABLE IF EXISTS search_tokens",
             "CREATE VIRTUAL TABLE search_fts USING fts5("
             "title, meta, body, content='', tokenize='ascii', prefix='1')",
