@@ -305,7 +305,9 @@ def search(
     if not candidates:
         return results
     ids = [c.document_id for c in candidates]
-    docs = Document.objects.select_related("category").in_bulk(ids)
+    docs = {
+        d.pk: d for d in Document.objects.filter(pk__in=ids).select_related("category").order_by()
+    }
     texts: dict[int, list[tuple[int, str]]] = {}
     for doc_id, number, text in (
         Page.objects.filter(document_id__in=ids)

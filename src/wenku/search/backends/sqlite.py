@@ -180,7 +180,22 @@ class SQLiteBackend:
             "FROM search_doc CROSS JOIN library_document d ON d.id = search_doc.rowid "
             f"WHERE search_doc MATCH %s{where_sql}"
         )
-        total = run(f"SELECT count(*) {base}", [expr, *params])[0][0]
+        cap = int(CONFIG.search_rank_cap)
+        meta: list[tuple[int, float]] = []
+        if order.startswith("score"):
+            # The newest `META_CAP` documents with a term in the title or metadata, from the
+            # small search_meta table: ranked first when too many match to rank them all.
+            meta = run(
+                f"SELECT rowid, bm25(search_meta, {META_WEIGHTS}) FROM search_meta "
+                f"WHERE search_meta MATCH %s ORDER BY rowid DESC LIMIT {META_CAP}",
+                [fts_meta_query(query)],
+            )
+        # One pass over the matches counts them and tells which of those match the query.
+        total, verified = run(
+            "SELECT count(*), json_group_array(search_doc.rowid) FILTER "
+            f"(WHERE search_doc.rowid IN (SELECT value FROM json_each(%s))) {base}",
+            [json.dumps([doc for doc, _ in meta]), expr, *params],
+        )[0]
         if not total or offset >= total:
             return [], total
         if "score" not in order:
@@ -189,7 +204,6 @@ class SQLiteBackend:
                 [expr, *params, limit, offset],
             )
             return [Candidate(i, 0.0) for i, _ in rows], total
-        cap = int(CONFIG.search_rank_cap)
         if total <= cap or not order.startswith("score"):
             if total > cap:  # ranking every match costs too much: order without the score
                 order = order.replace("score, ", "")
@@ -200,18 +214,10 @@ class SQLiteBackend:
             )
             return [Candidate(i, -s) for i, s in rows], total
         # Many matches (a common word): bm25 would score every one of them, and its IDF alone
-        # reads every matching row again. The newest `META_CAP` documents with a term in the
-        # title or metadata (from the small search_meta table) that match the whole query
-        # come first, by bm25 there; then every other match, newest first.
-        meta = run(
-            f"SELECT rowid, bm25(search_meta, {META_WEIGHTS}) FROM search_meta "
-            f"WHERE search_meta MATCH %s ORDER BY rowid DESC LIMIT {META_CAP}",
-            [fts_meta_query(query)],
-        )
-        ranked: list[tuple[float, int]] = []
-        for doc, score in meta:
-            if run(f"SELECT 1 {base} AND search_doc.rowid = %s", [expr, *params, doc]):
-                ranked.append((score, -doc))
+        # reads every matching row again. The metadata hits that match the whole query come
+        # first, by their bm25 in search_meta; then every other match, newest first.
+        matched_meta = set(json.loads(verified))
+        ranked = [(score, -doc) for doc, score in meta if doc in matched_meta]
         ranked.sort()
         out = [Candidate(-doc, -score) for score, doc in ranked[offset : offset + limit]]
         if len(out) < limit:
