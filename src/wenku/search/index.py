@@ -324,7 +324,7 @@ def search(
         any_pages, every_pages = [], []
         snippet_text = None
         for number, text in texts.get(doc.pk, []):
-            found = matcher.found(fold(text))
+            found = matcher.found(text)
             if found:
                 any_pages.append(number)
                 if all(found):
@@ -361,10 +361,25 @@ class Matcher:
     def __init__(self, query: Query):
         self.include = [re.compile(term_pattern(t)) for t in query.include]
         self.exclude = [re.compile(term_pattern(t)) for t in query.exclude]
+        # A term that is one run of CJK characters is found where its (folded) text is: if
+        # the raw text holds it, so does the folded text (folding leaves folded characters
+        # alone), and only a text that does not hold it needs folding to be sure.
+        self.literal = [
+            t.parts[0].text if len(t.parts) == 1 and t.parts[0].cjk else None
+            for t in query.include
+        ]
 
-    def found(self, folded: str) -> list[bool]:
-        """For each included term whether the (folded) text holds it; [] if none."""
-        found = [p.search(folded) is not None for p in self.include]
+    def found(self, text: str) -> list[bool]:
+        """For each included term whether the text holds it; [] if none."""
+        folded = None
+        found = []
+        for literal, pattern in zip(self.literal, self.include, strict=True):
+            if literal is not None and literal in text:
+                found.append(True)
+                continue
+            if folded is None:
+                folded = fold(text)
+            found.append(pattern.search(folded) is not None)
         return found if any(found) else []
 
     def excluded(self, folded: str) -> bool:
@@ -383,9 +398,8 @@ def search_in_document(
     out: list[tuple[int, SafeString]] = []
     pages = Page.objects.filter(document=document).order_by("number")
     for number, text in pages.values_list("number", "text").iterator(chunk_size=200):
-        folded = fold(text)
-        found = matcher.found(folded)
-        if found and all(found) and not matcher.excluded(folded):
+        found = matcher.found(text)
+        if found and all(found) and not matcher.excluded(fold(text)):
             out.append((number, highlighter.snippet(text, CONFIG.search_snippet_chars)))
             if len(out) >= limit:
                 break
