@@ -365,8 +365,7 @@ class Matcher:
         # the raw text holds it, so does the folded text (folding leaves folded characters
         # alone), and only a text that does not hold it needs folding to be sure.
         self.literal = [
-            t.parts[0].text if len(t.parts) == 1 and t.parts[0].cjk else None
-            for t in query.include
+            t.parts[0].text if len(t.parts) == 1 and t.parts[0].cjk else None for t in query.include
         ]
 
     def found(self, text: str) -> list[bool]:

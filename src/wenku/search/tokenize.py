@@ -158,7 +158,7 @@ def cjk_chars(chars: set[str]) -> str:
     """The CJK characters of a set of folded characters, sorted and space-separated: the
     index entries a one-character query looks up (instead of a prefix query over every
     bigram, which needs a prefix index as large as the bigram index itself)."""
-    return " ".join(sorted(filter(CJK_RE.fullmatch, chars)))
+    return " ".join(sorted(CJK_RE.findall("".join(chars))))
 
 
 def index_text(*parts: str) -> str:
