@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import connection
+from django.db import connection, transaction
 
 from wenku.config import CONFIG
 
@@ -51,6 +51,11 @@ def tsquery(term: Term) -> str:
     for token in term.tokens:
         parts.append(f"'{token.text}':*" if token.prefix else f"'{token.text}'")
     return " <-> ".join(parts)
+
+
+def tsquery_and(term: Term) -> str:
+    """The term's tokens anywhere (a necessary condition for the phrase; no positions)."""
+    return " & ".join(f"'{t.text}':*" if t.prefix else f"'{t.text}'" for t in term.tokens)
 
 
 def tsquery_any(terms: list[Term]) -> str:
@@ -131,6 +136,10 @@ class PostgresBackend:
 
     def optimize(self) -> None:
         with connection.cursor() as cursor:
+            # Bulk inserts leave GIN entries in the indexes' pending lists, which every query
+            # then scans linearly: move them into the indexes proper.
+            for index in ("search_doc_meta", "search_doc_chars", "search_chunk_vector"):
+                cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
             cursor.execute("ANALYZE search_doc")
             cursor.execute("ANALYZE search_chunk")
             cursor.execute("ANALYZE library_document")
@@ -146,33 +155,59 @@ class PostgresBackend:
     # -----------------------------------------------------------------------------------------
 
     @staticmethod
-    def _term(term: Term) -> tuple[str, list]:
+    def _term(term: Term, within: str | None = None) -> tuple[str, list]:
+        """SQL of the documents holding a term (only those in CTE `within`, if given)."""
+        only = f" AND document_id IN (SELECT document_id FROM {within})" if within else ""
         char = _single_char(term)
         if char is not None:
-            return "SELECT document_id FROM search_doc WHERE chars @@ %s::tsquery", [f"'{char}'"]
+            return (
+                f"SELECT document_id FROM search_doc WHERE chars @@ %s::tsquery{only}",
+                [f"'{char}'"],
+            )
         q = tsquery(term)
+        if len(term.tokens) == 1:
+            return (
+                f"SELECT document_id FROM search_doc WHERE meta @@ %s::tsquery{only} "
+                f"UNION SELECT document_id FROM search_chunk WHERE vector @@ %s::tsquery{only}",
+                [q, q],
+            )
+        # A phrase: the GIN index alone finds the chunks holding all its tokens (no vector
+        # read); the positions are then checked in those documents only, one chunk after
+        # the other until one matches. (Left to itself, the planner rechecks the phrase on
+        # every chunk holding its tokens before restricting to the documents wanted: it
+        # does not count the cost of reading the vectors.)
         return (
-            "SELECT document_id FROM search_doc WHERE meta @@ %s::tsquery "
-            "UNION SELECT document_id FROM search_chunk WHERE vector @@ %s::tsquery",
-            [q, q],
+            f"SELECT document_id FROM search_doc WHERE meta @@ %s::tsquery{only} "
+            "UNION SELECT c.document_id FROM (SELECT DISTINCT document_id FROM search_chunk "
+            f"WHERE vector @@ %s::tsquery{only}) c, LATERAL (SELECT 1 FROM search_chunk e "
+            "WHERE e.document_id = c.document_id AND e.vector @@ %s::tsquery LIMIT 1) x",
+            [q, tsquery_and(term), q],
         )
 
     def matched_sql(self, query: Query) -> tuple[str, list]:
-        """SQL of the ids (``document_id``) of the documents matching the query."""
-        parts, args = [], []
-        for term in query.include:
-            sql, a = self._term(term)
-            parts.append(f"({sql})")
+        """SQL of the ids (``document_id``) of the documents matching the query.
+
+        The terms are taken one after the other, each only among the documents holding the
+        ones before: terms of one token first (the GIN index answers them without reading
+        a vector), phrases last, so that a phrase's positions are checked (its vectors read)
+        only in documents that hold every other term.
+        """
+        terms = sorted(query.include, key=lambda t: len(t.tokens) > 1)
+        ctes, args = [], []
+        for i, term in enumerate(terms):
+            sql, a = self._term(term, f"t{i - 1}" if i else None)
+            ctes.append(f"t{i} AS MATERIALIZED ({sql})")
             args += a
-        sql = " INTERSECT ".join(parts)
+        last = f"t{len(terms) - 1}"
+        sql = f"SELECT document_id FROM {last}"
         if query.exclude:
             excluded = []
             for term in query.exclude:
-                s, a = self._term(term)
+                s, a = self._term(term, last)
                 excluded.append(s)
                 args += a
-            sql = f"({sql}) EXCEPT ({' UNION ALL '.join(excluded)})"
-        return sql, args
+            sql = f"{sql} EXCEPT ({' UNION ALL '.join(excluded)})"
+        return f"WITH {', '.join(ctes)} {sql}", args
 
     def search(
         self,
@@ -194,7 +229,11 @@ class PostgresBackend:
             f"ON d.id = m.document_id{where_sql}) "
         )
         args = [*margs, *params]
-        with _cursor(raw) as cursor:
+        with transaction.atomic(), _cursor(raw) as cursor:
+            # Nearly every row matches a common word, so the planner prefers a sequential
+            # scan, which reads (detoasts) every vector; the GIN index answers a one-token
+            # term without reading any.
+            cursor.execute("SET LOCAL enable_seqscan = off")
             cursor.execute(f"{head}SELECT count(*) FROM f", args)
             total = cursor.fetchone()[0]
             if not total or offset >= total:
