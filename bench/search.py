@@ -186,6 +186,8 @@ def build_library(corpus: Corpus) -> tuple[list[int], dict[int, list[str]]]:
             title, description, pages = corpus.document()
             docs.append(
                 Document(
+                    # Explicit: 20,000 random numbers collide once in five runs.
+                    number=100_000_000 + i,
                     title=title,
                     description=description,
                     uploader=user,

@@ -13,12 +13,13 @@
 The vectors are built in Python as tsvector literals: the tokens are already exact, and
 PostgreSQL's text parser would only get in the way (and behaves differently by locale).
 
-A term matches a document when it matches its metadata or one of its chunks; the terms'
-document sets are intersected. A term of one token needs no recheck of the GIN result (no
-vector is read); a phrase is rechecked on the rows holding all its bigrams. Ranking is
-`ts_rank` (metadata x10 + best chunk) over at most `CONFIG.search_rank_cap` matches: when
-more match, the candidates are the newest `cap` matches and the newest `cap` metadata hits,
-and the other matches follow newest first.
+A term matches a document when it matches its metadata or one of its chunks; the terms are
+taken one after the other, each among the documents holding the previous ones (see
+`matched_sql`). A term of one token needs no recheck of the GIN result (no vector is read);
+a phrase's positions are checked only in documents holding all its tokens. Ranking is
+`ts_rank` (metadata x10 + best chunk) when at most `CONFIG.search_rank_cap` documents match;
+when more match, the newest `META_CAP` documents with a metadata hit come first (ranked on
+that small vector) and the other matches follow newest first.
 """
 
 from __future__ import annotations
@@ -37,6 +38,13 @@ OVERLAP = 64
 MAX_POS = 16383
 MAX_LEXEME_POS = 256
 WEIGHTS = "'{0.1, 0.2, 0.4, 1.0}'"
+META_CAP = 100
+
+
+def _default_order() -> str:
+    from ..index import _order
+
+    return _order("relevance")
 
 
 def _single_char(term: Term) -> str | None:
@@ -248,27 +256,39 @@ class PostgresBackend:
                 )
                 return [Candidate(i, 0.0) for (i,) in cursor.fetchall()], total
             anyq = tsquery_any(query.include)
+            body_rank = (
+                f" + coalesce((SELECT max(ts_rank({WEIGHTS}, e.vector, %s::tsquery)) "
+                "FROM search_chunk e WHERE e.document_id = c.id), 0)"
+            )
+            if total <= cap:  # rank every match: metadata x10 + its best chunk
+                cand, cand_args, rank_args = "SELECT id FROM f", [], [anyq, anyq]
+            else:
+                # A common word: ts_rank reads the vector of every document it ranks. The
+                # newest `META_CAP` documents with a term in the title or metadata come
+                # first (ranked on that small vector), then every other match, newest first.
+                cand = (
+                    "SELECT f.id FROM f JOIN search_doc s ON s.document_id = f.id "
+                    f"WHERE s.meta @@ %s::tsquery ORDER BY f.id DESC LIMIT {META_CAP}"
+                )
+                cand_args, rank_args, body_rank = [anyq], [anyq], ""
             cursor.execute(
-                f"{head}, c AS MATERIALIZED ("
-                f"(SELECT id FROM f ORDER BY id DESC LIMIT {cap}) UNION "
-                "(SELECT f.id FROM f JOIN search_doc s ON s.document_id = f.id "
-                f"WHERE s.meta @@ %s::tsquery ORDER BY f.id DESC LIMIT {cap})), "
+                f"{head}, c AS MATERIALIZED ({cand}), "
                 "r AS MATERIALIZED (SELECT c.id, "
-                f"10 * coalesce(ts_rank({WEIGHTS}, s.meta, %s::tsquery), 0) + coalesce(("
-                f"SELECT max(ts_rank({WEIGHTS}, e.vector, %s::tsquery)) FROM search_chunk e "
-                "WHERE e.document_id = c.id), 0) AS rank "
+                f"10 * coalesce(ts_rank({WEIGHTS}, s.meta, %s::tsquery), 0){body_rank} AS rank "
                 "FROM c LEFT JOIN search_doc s ON s.document_id = c.id) "
                 "SELECT d.id, -r.rank AS score FROM r JOIN library_document d ON d.id = r.id "
                 f"ORDER BY {order}",
-                [*args, anyq, anyq, anyq],
+                [*args, *cand_args, *rank_args],
             )
             ranked = cursor.fetchall()
             out = [Candidate(i, -s) for i, s in ranked[offset : offset + limit]]
             if len(out) < limit and offset + limit > len(ranked):
+                rest_order = (
+                    "d.id DESC" if order == _default_order() else order.replace("score, ", "")
+                )
                 cursor.execute(
                     f"{head}SELECT d.id FROM f JOIN library_document d ON d.id = f.id "
-                    "WHERE NOT (d.id = ANY(%s)) ORDER BY d.created_at DESC, d.id DESC "
-                    "LIMIT %s OFFSET %s",
+                    f"WHERE NOT (d.id = ANY(%s)) ORDER BY {rest_order} LIMIT %s OFFSET %s",
                     [
                         *args,
                         [i for i, _ in ranked],

@@ -18,9 +18,12 @@ matches one doclist merge. A contentless table needs the indexed values to delet
 ``search_tokens`` keeps them (zlib-compressed tokens) by document id.
 
 Ranking: bm25 costs a few microseconds per matching row (a docsize lookup and the phrase
-positions), so a query matching at most `CONFIG.search_rank_cap` documents is ranked
-exactly; above that, the ranked candidates are the newest `cap` matches and the newest `cap`
-documents with a match in the title or metadata, and the other matches follow newest first.
+positions), and its IDF reads every match of each phrase again, so a query matching at most
+`CONFIG.search_rank_cap` documents is ranked by bm25; above that, the newest `META_CAP`
+documents with a term in the title or metadata (found in the small ``search_meta`` table,
+which repeats those three columns, and checked against the whole query in the same pass that
+counts the matches) come first by their bm25 there, and the other matches follow newest
+first (by document id).
 """
 
 from __future__ import annotations
