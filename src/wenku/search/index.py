@@ -316,12 +316,15 @@ def search(
         d.pk: d for d in Document.objects.filter(pk__in=ids).select_related("category").order_by()
     }
     texts: dict[int, list[tuple[int, str]]] = {}
-    for doc_id, number, text in (
-        Page.objects.filter(document_id__in=ids)
-        .order_by("document_id", "number")
-        .values_list("document_id", "number", "text")
-    ):
-        texts.setdefault(doc_id, []).append((number, text))
+    with connection.cursor() as cursor:  # (the ORM would add a millisecond per search)
+        cursor.execute(
+            f"SELECT document_id, number, text FROM {Page._meta.db_table} "
+            f"WHERE document_id IN ({', '.join(['%s'] * len(ids))}) "
+            "ORDER BY document_id, number",
+            ids,
+        )
+        for doc_id, number, text in cursor.fetchall():
+            texts.setdefault(doc_id, []).append((number, text))
     matcher = Matcher(q)
     highlighter = Highlighter(q)
     for c in candidates:

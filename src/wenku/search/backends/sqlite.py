@@ -71,6 +71,18 @@ def fts_meta_query(query: Query) -> str:
     return " OR ".join(f"({fts_phrase(t, META_COLUMNS)})" for t in query.include)
 
 
+# The documents site search never lists, as the partial index `search_unlisted` (migration
+# 0004) has it: the same expression, so that SQLite uses that index (a few entries) instead of
+# reading the document table. Filters.sql() is the same condition, negated, with parameters.
+UNLISTED = "NOT (status = 'ready' AND visibility = 'public' AND review IN ('auto', 'approved'))"
+
+
+def _listed() -> tuple[str, list]:
+    from ..index import Filters
+
+    return Filters().sql()
+
+
 def _default_order() -> str:
     from ..index import _order
 
@@ -194,10 +206,20 @@ class SQLiteBackend:
                 [fts_meta_query(query)],
             )
         # One pass over the matches counts them and tells which of those match the query.
+        # Without filters beyond "listed", the matches are counted without reading the
+        # document table: minus those among the (few, partially indexed) unlisted documents.
+        if (where, params) == _listed():
+            count_from = (
+                "FROM search_doc WHERE search_doc MATCH %s AND search_doc.rowid NOT IN "
+                f"(SELECT id FROM library_document WHERE {UNLISTED})"
+            )
+            count_args = [expr]
+        else:
+            count_from, count_args = base, [expr, *params]
         total, verified = run(
             "SELECT count(*), json_group_array(search_doc.rowid) FILTER "
-            f"(WHERE search_doc.rowid IN (SELECT value FROM json_each(%s))) {base}",
-            [json.dumps([doc for doc, _ in meta]), expr, *params],
+            f"(WHERE search_doc.rowid IN (SELECT value FROM json_each(%s))) {count_from}",
+            [json.dumps([doc for doc, _ in meta]), *count_args],
         )[0]
         if not total or offset >= total:
             return [], total
