@@ -243,12 +243,6 @@ class PostgresBackend:
             # scan, which reads (detoasts) every vector; the GIN index answers a one-token
             # term without reading any.
             cursor.execute("SET LOCAL enable_seqscan = off")
-            # The planner takes a phrase's tokens as independent and expects one chunk to
-            # hold them all where thousands do; its nested loop over the documents of the
-            # previous term then compares every pair (30 s at 20,000 documents). (The
-            # LATERAL check of a phrase's positions stays a nested loop: it can be nothing
-            # else.)
-            cursor.execute("SET LOCAL enable_nestloop = off")
             cursor.execute(f"{head}SELECT count(*) FROM f", args)
             total = cursor.fetchone()[0]
             if not total or offset >= total:
