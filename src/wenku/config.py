@@ -102,7 +102,8 @@ class Config:
     # Search
     search_per_page: int = 20
     search_snippet_chars: int = 120
-    # PostgreSQL ranks at most this many candidate documents with ts_rank (the rest by date).
+    # Queries matching at most this many documents are ranked by bm25 / ts_rank; above it,
+    # documents with a term in the title or metadata come first, then the others newest first.
     search_rank_cap: int = 500
     search_log: bool = True
 

@@ -113,3 +113,28 @@ def test_reindex_command_rebuilds_the_index(make_doc, capsys):
     call_command("reindex")
     assert _found("钛靶") == {doc.pk}
     assert "indexed 1 documents" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("cap", [2, 500])
+def test_every_match_is_listed_once_when_ranking_is_capped(make_doc, monkeypatch, cap):
+    """Above `search_rank_cap` matches, title/metadata hits come first, then the others newest
+    first: every page together still lists each match exactly once."""
+    import dataclasses
+
+    from wenku.search.backends import postgres, sqlite
+
+    for module in (postgres, sqlite):
+        monkeypatch.setattr(
+            module, "CONFIG", dataclasses.replace(module.CONFIG, search_rank_cap=cap)
+        )
+    body = [make_doc(f"文档{i}", ["铌靶材料"]) for i in range(5)]
+    titled = make_doc("铌靶手册", ["正文"])
+    private = make_doc("铌靶", ["铌靶"], visibility=Document.Visibility.PRIVATE)
+    pages = [search("铌靶", per_page=2, page=p) for p in (1, 2, 3, 4)]
+    assert all(r.total == 6 for r in pages)
+    listed = [h.document.pk for r in pages for h in r.hits]
+    assert sorted(listed) == sorted([d.pk for d in body] + [titled.pk])
+    assert listed[0] == titled.pk
+    assert private.pk not in listed
+    assert _found("铌靶 -手册") == {d.pk for d in body}

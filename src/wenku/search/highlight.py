@@ -14,7 +14,7 @@ from .tokenize import WORD_CLASS, fold
 _SPACE_RE = re.compile(r"\s+")
 
 
-def _term_pattern(term: Term) -> str:
+def term_pattern(term: Term) -> str:
     out = ""
     tokens_prefix = term.tokens[-1].prefix
     for i, piece in enumerate(term.parts):
@@ -41,7 +41,7 @@ class Highlighter:
         if not self.terms:
             return None
         # Longer alternatives first, so that the longest overlapping term wins.
-        patterns = sorted((_term_pattern(t) for t in self.terms), key=len, reverse=True)
+        patterns = sorted((term_pattern(t) for t in self.terms), key=len, reverse=True)
         return re.compile("|".join(f"(?:{p})" for p in patterns))
 
     def spans(self, text: str) -> list[tuple[int, int]]:
@@ -79,11 +79,15 @@ class Highlighter:
             end = min(len(text), width)
             return _render(text, [], 0, end, tail=end < len(text))
         # The window that starts a little before a match and holds the most matches.
+        # (Matches come in order and do not overlap, so their ends increase too.)
         best, best_count = spans[0][0], 0
-        for start, _ in spans:
-            count = sum(1 for s, e in spans if s >= start and e <= start + width - 20)
-            if count > best_count:
-                best, best_count = start, count
+        j = 0
+        for i, (start, _) in enumerate(spans):
+            j = max(j, i)
+            while j < len(spans) and spans[j][1] <= start + width - 20:
+                j += 1
+            if j - i > best_count:
+                best, best_count = start, j - i
         lo = max(0, best - 20)
         hi = min(len(text), lo + width)
         lo = max(0, min(lo, hi - width))

@@ -4,29 +4,36 @@
 - `search(query, filters, sort, page) -> SearchResults`
 - `search_in_document(document, query) -> [(page number, snippet)]`
 
-Every ready document is indexed whatever its visibility (so that searching inside an
+Every published document is indexed whatever its visibility (so that searching inside an
 unlisted document works); site search only ever returns public, ready documents.
+
+The index holds one row per document (wenku.search.backends): matching, counting and ranking
+are per document, in SQL. Which pages of a hit hold the terms ("第3页", the snippet's page)
+and `search_in_document` are answered in Python from the pages' text (`Matcher`), for the
+handful of documents shown: per-page index rows would double the index and its build time
+for these few look-ups. That costs time in proportion to the text of the documents shown
+(~60,000 characters for 20 hits of 3 pages: a few milliseconds).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
 from django.db import connection, transaction
-from django.db.models import Prefetch
 from django.utils.safestring import SafeString
 
 from wenku.config import CONFIG
 from wenku.library.models import Category, Document, Page
 
 from .backends import Row, get_backend
-from .highlight import Highlighter
+from .highlight import Highlighter, term_pattern
 from .query import Query, parse
-from .tokenize import tokens
+from .tokenize import cjk_chars, fold, token_string
 
 SORTS = ("relevance", "latest", "downloads")
 
@@ -43,27 +50,63 @@ def has_download_count() -> bool:
 # ---------------------------------------------------------------------------------------------
 
 
-def _rows(document: Document, pages: Iterable[Page], tag_names: Iterable[str]) -> list[Row]:
-    category = document.category.path.replace("/", " ") if document.category_id else ""
-    meta = [tokens(category), tokens(" ".join(tag_names)), tokens(document.description)]
-    rows = [Row(document.pk, 0, title=tokens(document.title), meta=meta)]
-    for page in pages:
-        body = tokens(page.text)
-        if body:
-            rows.append(Row(document.pk, page.number, body=body))
-    return rows
+def _row(
+    document: Document,
+    pages: Iterable[str],
+    tag_names: Iterable[str],
+    category_path: str | None = None,
+) -> Row:
+    """The index row of a document, from its page texts in page order."""
+    if category_path is None:
+        category_path = document.category.path if document.category_id else ""
+    category = category_path.replace("/", " ")
+    meta_chars: set[str] = set()
+    body_chars: set[str] = set()
+    title = token_string(document.title, meta_chars)
+    meta = [
+        token_string(text, meta_chars)
+        for text in (category, " ".join(tag_names), document.description)
+    ]
+    body = [token_string(text, body_chars) for text in pages]
+    return Row(
+        document.pk,
+        title=title,
+        meta=meta,
+        pages=[b for b in body if b],
+        meta_chars=cjk_chars(meta_chars),
+        body_chars=cjk_chars(body_chars),
+    )
+
+
+def _category_paths() -> dict[int, str]:
+    """Every category's path ("父类/子类") by id, from one query."""
+    rows = {
+        pk: (name, parent)
+        for pk, name, parent in Category.objects.values_list("pk", "name", "parent_id")
+    }
+    paths: dict[int, str] = {}
+    for pk in rows:
+        names, seen, cur = [], set(), pk
+        while cur is not None and cur in rows and cur not in seen:
+            seen.add(cur)
+            names.append(rows[cur][0])
+            cur = rows[cur][1]
+        paths[pk] = "/".join(reversed(names))
+    return paths
 
 
 def index_document(document: Document) -> None:
-    """(Re)index one document: its metadata row and one row per page. Unpublished -> removed."""
+    """(Re)index one document. Unpublished -> removed."""
     backend = get_backend()
     with transaction.atomic():
         backend.delete([document.pk])
         if not document.is_published:
             return
-        pages = Page.objects.filter(document=document).only("number", "text")
+        pages = (
+            Page.objects.filter(document=document).order_by("number").values_list("text", flat=True)
+        )
         tags = document.tags.values_list("name", flat=True)
-        backend.add(_rows(document, pages, tags))
+        backend.add([_row(document, pages, tags)])
 
 
 def remove_document(document: Document | int) -> None:
@@ -76,6 +119,7 @@ def index_many(documents: Iterable[Document], batch: int = 200) -> int:
     backend = get_backend()
     chars = 0
     chunk: list[Document] = []
+    paths = _category_paths()
 
     def flush() -> None:
         nonlocal chars
@@ -83,28 +127,40 @@ def index_many(documents: Iterable[Document], batch: int = 200) -> int:
         docs = (
             Document.objects.published()
             .filter(pk__in=ids)
-            .select_related("category")
-            .prefetch_related(
-                "tags",
-                Prefetch("pages", queryset=Page.objects.only("document_id", "number", "text")),
-            )
+            .only("pk", "title", "description", "category_id")
         )
+        texts: dict[int, list[str]] = {}
+        for doc_id, text in (
+            Page.objects.filter(document_id__in=ids)
+            .order_by("document_id", "number")
+            .values_list("document_id", "text")
+        ):
+            texts.setdefault(doc_id, []).append(text)
+        tags: dict[int, list[str]] = {}
+        for doc_id, name in (
+            Document.tags.through.objects.filter(document_id__in=ids)
+            .order_by("document_id", "tag__name")
+            .values_list("document_id", "tag__name")
+        ):
+            tags.setdefault(doc_id, []).append(name)
         rows: list[Row] = []
         for doc in docs:
-            pages = list(doc.pages.all())
-            chars += sum(len(p.text) for p in pages) + len(doc.title) + len(doc.description)
-            rows.extend(_rows(doc, pages, [t.name for t in doc.tags.all()]))
+            pages = texts.get(doc.pk, [])
+            chars += sum(map(len, pages)) + len(doc.title) + len(doc.description)
+            path = paths.get(doc.category_id, "") if doc.category_id else ""
+            rows.append(_row(doc, pages, tags.get(doc.pk, []), path))
         with transaction.atomic():
             backend.delete(ids)
             backend.add(rows)
         chunk.clear()
 
-    for document in documents:
-        chunk.append(document)
-        if len(chunk) >= batch:
+    with backend.bulk():
+        for document in documents:
+            chunk.append(document)
+            if len(chunk) >= batch:
+                flush()
+        if chunk:
             flush()
-    if chunk:
-        flush()
     return chars
 
 
@@ -255,37 +311,45 @@ def search(
     )
     if not candidates:
         return results
-    docs = Document.objects.select_related("category").in_bulk([c.document_id for c in candidates])
+    ids = [c.document_id for c in candidates]
+    docs = {
+        d.pk: d for d in Document.objects.filter(pk__in=ids).select_related("category").order_by()
+    }
+    texts: dict[int, list[tuple[int, str]]] = {}
+    with connection.cursor() as cursor:  # (the ORM would add a millisecond per search)
+        cursor.execute(
+            f"SELECT document_id, number, text FROM {Page._meta.db_table} "
+            f"WHERE document_id IN ({', '.join(['%s'] * len(ids))}) "
+            "ORDER BY document_id, number",
+            ids,
+        )
+        for doc_id, number, text in cursor.fetchall():
+            texts.setdefault(doc_id, []).append((number, text))
+    matcher = Matcher(q)
     highlighter = Highlighter(q)
-    chosen: dict[int, tuple[list[int], int | None]] = {}
-    for c in candidates:
-        any_pages = [p for p in backend.pages(c.document_id, q.include, every=False) if p]
-        snippet_page = any_pages[0] if any_pages else None
-        if len(q.include) > 1 and any_pages:
-            every = [p for p in backend.pages(c.document_id, q.include, every=True) if p]
-            snippet_page = every[0] if every else snippet_page
-        chosen[c.document_id] = (any_pages, snippet_page)
-    wanted = {(doc_id, p) for doc_id, (_, p) in chosen.items() if p}
-    texts: dict[tuple[int, int], str] = {}
-    if wanted:
-        rows = Page.objects.filter(
-            document_id__in={d for d, _ in wanted}, number__in={p for _, p in wanted}
-        ).values_list("document_id", "number", "text")
-        texts = {(d, n): t for d, n, t in rows if (d, n) in wanted}
     for c in candidates:
         doc = docs.get(c.document_id)
         if doc is None:
             continue
-        any_pages, snippet_page = chosen[c.document_id]
-        text = texts.get((doc.pk, snippet_page)) if snippet_page else None
-        if text is None:  # a metadata hit only: show the description
-            text, snippet_page = doc.description, None
+        any_pages, every_pages = [], []
+        snippet_text = None
+        for number, text in texts.get(doc.pk, []):
+            found = matcher.found(text)
+            if found:
+                any_pages.append(number)
+                if all(found):
+                    every_pages.append(number)
+        snippet_page = (every_pages or any_pages or [None])[0]
+        if snippet_page is not None:
+            snippet_text = next(t for n, t in texts[doc.pk] if n == snippet_page)
+        else:  # a metadata hit only: show the description
+            snippet_text = doc.description
         results.hits.append(
             Hit(
                 document=doc,
                 score=c.score,
                 title=highlighter.mark(doc.title),
-                snippet=highlighter.snippet(text, CONFIG.search_snippet_chars),
+                snippet=highlighter.snippet(snippet_text, CONFIG.search_snippet_chars),
                 pages=any_pages,
                 snippet_page=snippet_page,
             )
@@ -293,23 +357,59 @@ def search(
     return results
 
 
+class Matcher:
+    """Which terms of a query a text holds, decided the way the index decides it.
+
+    Each term is a regular expression over the folded text (`highlight.term_pattern`):
+    a CJK piece is the substring itself (its bigram phrase matches exactly where the
+    substring occurs inside a run, and a one-character piece wherever it occurs), a Latin
+    word is a whole word (or a prefix), and pieces of a phrase are separated by what the
+    tokenizer drops. Used on the pages of the documents shown, where per-page index rows
+    would double the index for a handful of look-ups.
+    """
+
+    def __init__(self, query: Query):
+        self.include = [re.compile(term_pattern(t)) for t in query.include]
+        self.exclude = [re.compile(term_pattern(t)) for t in query.exclude]
+        # A term that is one run of CJK characters is found where its (folded) text is: if
+        # the raw text holds it, so does the folded text (folding leaves folded characters
+        # alone), and only a text that does not hold it needs folding to be sure.
+        self.literal = [
+            t.parts[0].text if len(t.parts) == 1 and t.parts[0].cjk else None for t in query.include
+        ]
+
+    def found(self, text: str) -> list[bool]:
+        """For each included term whether the text holds it; [] if none."""
+        folded = None
+        found = []
+        for literal, pattern in zip(self.literal, self.include, strict=True):
+            if literal is not None and literal in text:
+                found.append(True)
+                continue
+            if folded is None:
+                folded = fold(text)
+            found.append(pattern.search(folded) is not None)
+        return found if any(found) else []
+
+    def excluded(self, folded: str) -> bool:
+        return any(p.search(folded) for p in self.exclude)
+
+
 def search_in_document(
     document: Document, query: str | Query, limit: int = 200
 ) -> list[tuple[int, SafeString]]:
     """Pages of one document holding every included term (and none excluded): (number, snippet)."""
     q = parse(query) if isinstance(query, str) else query
-    if not q:
+    if not q or not get_backend().is_indexed(document.pk):
         return []
-    backend = get_backend()
-    numbers = [p for p in backend.pages(document.pk, q.include, every=True) if p]
-    if q.exclude and numbers:
-        excluded = set(backend.pages(document.pk, q.exclude, every=False))
-        numbers = [n for n in numbers if n not in excluded]
-    numbers = numbers[:limit]
+    matcher = Matcher(q)
     highlighter = Highlighter(q)
-    texts = dict(
-        Page.objects.filter(document=document, number__in=numbers).values_list("number", "text")
-    )
-    return [
-        (n, highlighter.snippet(texts.get(n, ""), CONFIG.search_snippet_chars)) for n in numbers
-    ]
+    out: list[tuple[int, SafeString]] = []
+    pages = Page.objects.filter(document=document).order_by("number")
+    for number, text in pages.values_list("number", "text").iterator(chunk_size=200):
+        found = matcher.found(text)
+        if found and all(found) and not matcher.excluded(fold(text)):
+            out.append((number, highlighter.snippet(text, CONFIG.search_snippet_chars)))
+            if len(out) >= limit:
+                break
+    return out

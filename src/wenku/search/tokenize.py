@@ -71,18 +71,30 @@ def _t2s_table() -> dict[str, str]:
 
 
 @cache
-def _t2s_chars() -> frozenset[str]:
-    return frozenset(_t2s_table())
+def _t2s_res() -> tuple[re.Pattern, re.Pattern]:
+    """Character classes of the traditional characters in the BMP, and of all of them. The
+    BMP class compiles to a bitmap and scans at hundreds of MB/s; with astral characters in
+    it, every character is a linear search through ranges (~1 MB/s), so that one is only
+    used on the rare text that has astral characters."""
+    chars = sorted(_t2s_table())
+
+    def cls(part: list[str]) -> re.Pattern:
+        return re.compile("[" + "".join(re.escape(ch) for ch in part) + "]")
+
+    return cls([c for c in chars if c <= "\uffff"]), cls(chars)
 
 
 # What NFKC changes that matters for tokens: full-width letters and digits, half-width katakana,
 # compatibility ideographs, ligatures, circled and parenthesized numbers and letters, squared
 # units. Normalizing only these (full-width punctuation is left alone: it is no token) keeps
 # folding fast on Chinese text, where NFKC over every character costs ~200 ns per character.
-_COMPAT_RE = re.compile(
-    "[\u2150-\u218f\u2460-\u24ff\u3200-\u33ff\uf900-\ufaff\ufb00-\ufb4f"
-    "\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff61-\uffdc\U0002f800-\U0002fa1f]+"
+_COMPAT_BMP = (
+    "\u2150-\u218f\u2460-\u24ff\u3200-\u33ff\uf900-\ufaff\ufb00-\ufb4f"
+    "\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff61-\uffdc"
 )
+_COMPAT_RE = re.compile(f"[{_COMPAT_BMP}\U0002f800-\U0002fa1f]+")
+# Without the astral range the class is a bitmap: ~10x faster on text without astral chars.
+_COMPAT_BMP_RE = re.compile(f"[{_COMPAT_BMP}]+")
 
 
 def _nfkc(match: re.Match) -> str:
@@ -93,27 +105,60 @@ def fold(text: str) -> str:
     """Full-width -> half-width (NFKC), traditional -> simplified, case-folded."""
     if text.isascii():
         return text.casefold()
-    text = _COMPAT_RE.sub(_nfkc, text)
-    # Most text has no traditional character: finding the few that occur (a set
-    # intersection) and replacing them is several times faster than str.translate.
-    traditional = _t2s_chars().intersection(text)
-    if traditional:
-        table = _t2s_table()
-        for ch in traditional:
-            text = text.replace(ch, table[ch])
+    astral = _ASTRAL_RE.search(text) is not None
+    compat = _COMPAT_RE if astral else _COMPAT_BMP_RE
+    if compat.search(text):
+        text = compat.sub(_nfkc, text)
+        astral = astral or _ASTRAL_RE.search(text) is not None
+    # Most text has no traditional character: finding the few that occur (one regex scan over
+    # a character class) and replacing them is many times faster than str.translate.
+    bmp, every = _t2s_res()
+    traditional = every if astral else bmp
+    if traditional.search(text):
+        text = traditional.sub(_simplified, text)  # one pass: no character is mapped twice
     return text.casefold()
+
+
+_ASTRAL_RE = re.compile("[\U00010000-\U0010ffff]")
+
+
+def _simplified(match: re.Match) -> str:
+    return _t2s_table()[match.group()]
+
+
+def token_string(text: str, chars: set[str] | None = None) -> str:
+    """The index tokens of a text (folded first), separated by single spaces; with `chars`,
+    also adds every character of the folded text to that set (see `cjk_chars`).
+
+    The same tokens as `tokens`, built without a Python object per token where it can: this
+    is the hot loop of indexing.
+    """
+    folded = fold(text)
+    if chars is not None:
+        chars.update(folded)
+    out: list[str] = []
+    append = out.append
+    for cjk, word in _TOKEN_RE.findall(folded):
+        if cjk:
+            if len(cjk) > 1:
+                append(" ".join(map(add, cjk, cjk[1:])))  # the bigrams
+            append(cjk[-1])  # and the run's last character
+        else:
+            append(word)
+    return " ".join(out)
 
 
 def tokens(text: str) -> list[str]:
     """The index tokens of a text (folded first)."""
-    out: list[str] = []
-    for cjk, word in _TOKEN_RE.findall(fold(text)):
-        if cjk:
-            out += map(add, cjk, cjk[1:])  # the bigrams
-            out.append(cjk[-1])  # and the run's last character
-        else:
-            out.append(word)
-    return out
+    string = token_string(text)
+    return string.split(" ") if string else []
+
+
+def cjk_chars(chars: set[str]) -> str:
+    """The CJK characters of a set of folded characters, sorted and space-separated: the
+    index entries a one-character query looks up (instead of a prefix query over every
+    bigram, which needs a prefix index as large as the bigram index itself)."""
+    return " ".join(sorted(CJK_RE.findall("".join(chars))))
 
 
 def index_text(*parts: str) -> str:

@@ -1,9 +1,10 @@
 """Index backends: SQLite FTS5 and PostgreSQL tsvector, chosen by the database vendor.
 
-Both store one row per page of a document plus one row (page 0) for its metadata (title,
-tags, category, description), in the same database as the documents. A backend answers three
-questions in SQL: which documents match every included term and none of the excluded ones
-(ranked, filtered, one page of them and the total), and which pages of one document match.
+Both index one row per document (title, metadata, the text of every page, and the set of its
+CJK characters) in the same database as the documents. A backend answers, in SQL, which
+documents match every included term and none of the excluded ones: one page of them, ranked,
+filtered, and how many match in all. Which pages of a hit hold the terms is found afterwards,
+in Python, on the few documents shown (`wenku.search.index`).
 """
 
 from __future__ import annotations
@@ -15,13 +16,14 @@ from django.db import connection
 
 @dataclass
 class Row:
-    """The tokens of one index row: page 0 is the document's metadata, 1.. its pages."""
+    """What is indexed for one document, as space-separated token strings."""
 
     document_id: int
-    page: int
-    title: list[str] = field(default_factory=list)
-    meta: list[list[str]] = field(default_factory=list)  # category, tags, description
-    body: list[str] = field(default_factory=list)
+    title: str = ""
+    meta: list[str] = field(default_factory=list)  # category, tags, description
+    pages: list[str] = field(default_factory=list)  # the text of each page, in order
+    meta_chars: str = ""  # distinct CJK characters of title and metadata
+    body_chars: str = ""  # distinct CJK characters of the pages
 
 
 @dataclass
