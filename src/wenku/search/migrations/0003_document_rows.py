@@ -29,15 +29,14 @@ SQL = {
         [
             "DROP TABLE IF EXISTS search_entry",
             "CREATE TABLE search_doc ("
-            " document_id bigint PRIMARY KEY REFERENCES library_document (id)"
-            "  ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,"
+            # No foreign keys (see 0002): Django's flush must be able to truncate the library.
+            " document_id bigint PRIMARY KEY,"
             " meta tsvector NOT NULL,"
             " chars tsvector NOT NULL)",
             "CREATE INDEX search_doc_meta ON search_doc USING gin (meta)",
             "CREATE INDEX search_doc_chars ON search_doc USING gin (chars)",
             "CREATE TABLE search_chunk ("
-            " document_id bigint NOT NULL REFERENCES library_document (id)"
-            "  ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,"
+            " document_id bigint NOT NULL,"
             " chunk integer NOT NULL,"
             " vector tsvector NOT NULL,"
             " PRIMARY KEY (document_id, chunk))",
@@ -48,8 +47,7 @@ SQL = {
             "DROP TABLE IF EXISTS search_doc",
             "CREATE TABLE search_entry ("
             " id bigserial PRIMARY KEY,"
-            " document_id bigint NOT NULL REFERENCES library_document (id)"
-            "  ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,"
+            " document_id bigint NOT NULL,"
             " page integer NOT NULL,"
             " vector tsvector NOT NULL)",
             "CREATE INDEX search_entry_vector ON search_entry USING gin (vector)",
