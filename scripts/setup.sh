@@ -81,6 +81,10 @@ fi
 
 # --- database ------------------------------------------------------------------------------
 .venv/bin/wenku migrate --noinput -v 0
+# Documents published before the search and discovery apps (or an index table that a migration
+# replaced) get their index rows, keywords and signatures; with nothing missing both are quick.
+.venv/bin/wenku reindex --missing >/dev/null
+.venv/bin/wenku discovery_reindex >/dev/null
 
 # --- translations ------------------------------------------------------------------------
 # The .mo files are built here, not committed; only those older than their .po are rebuilt.

@@ -138,3 +138,18 @@ def test_every_match_is_listed_once_when_ranking_is_capped(make_doc, monkeypatch
     assert listed[0] == titled.pk
     assert private.pk not in listed
     assert _found("铌靶 -手册") == {d.pk for d in body}
+
+
+def test_reindex_missing_adds_only_what_the_index_lacks(user):
+    from django.core.management import call_command
+
+    from tests.factories import published_document
+    from wenku.search.backends import get_backend
+    from wenku.search.index import index_document
+
+    indexed = published_document(uploader=user, title="已索引")
+    index_document(indexed)
+    lacking = published_document(uploader=user, title="未索引")
+    assert not get_backend().is_indexed(lacking.pk)
+    call_command("reindex", "--missing")
+    assert get_backend().is_indexed(lacking.pk) and get_backend().is_indexed(indexed.pk)
