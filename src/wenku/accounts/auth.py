@@ -7,7 +7,7 @@ from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.core.exceptions import PermissionDenied
 from django.dispatch import receiver
 
-from wenku.moderation.models import Punishment
+from wenku.moderation.models import login_banned
 
 from . import services
 
@@ -21,20 +21,14 @@ class ThrottledBackend(ModelBackend):
         if username and services.login_blocked(username, ip):
             raise PermissionDenied
         user = super().authenticate(request, username=username, password=password, **kwargs)
-        if (
-            user is not None
-            and Punishment.objects.active().filter(user=user, kind=Punishment.Kind.LOGIN).exists()
-        ):
+        if user is not None and login_banned(user):
             raise PermissionDenied
         return user
 
     def get_user(self, user_id):
         user = super().get_user(user_id)
         # A session opened before a login ban ends with the ban.
-        if (
-            user is not None
-            and Punishment.objects.active().filter(user=user, kind=Punishment.Kind.LOGIN).exists()
-        ):
+        if user is not None and login_banned(user):
             return None
         return user
 

@@ -127,9 +127,9 @@ class ApiTokenQuerySet(models.QuerySet):
         token = self.select_related("user").filter(key_hash=ApiToken.hash(raw)).first()
         if token is None or not token.user.is_active:
             return None
-        from wenku.moderation.models import Punishment
+        from wenku.moderation.models import login_banned
 
-        if Punishment.objects.active().filter(user=token.user, kind="login").exists():
+        if login_banned(token.user):
             return None
         return token.user
 

@@ -57,11 +57,6 @@ def detect(path: Path, filename: str) -> Detected:
     ext = extension_of(filename)
     if size == 0:
         raise RejectedFile("文件为空（0 字节）。", code="empty")
-    if size > CONFIG.max_upload_bytes:
-        raise RejectedFile(
-            f"文件过大：{size / 1024 / 1024:.1f} MB，上限为 {CONFIG.max_upload_mb} MB。",
-            code="too_large",
-        )
     with path.open("rb") as f:
         head = f.read(8192)
 

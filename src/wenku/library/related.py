@@ -43,7 +43,8 @@ def _listed(ids: list[int]) -> list[Document]:
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
-def related_documents(document: Document, tag_ids: list[int], limit: int = 8) -> list[Document]:
+def related_ids(document: Document, tag_ids: list[int], limit: int = 8) -> list[int]:
+    """相关资源 as public document ids, best first."""
     skip = {document.pk} | _near_duplicate_ids(document)
     scored: dict[int, float] = {}
     if _discovery():
@@ -77,7 +78,7 @@ def related_documents(document: Document, tag_ids: list[int], limit: int = 8) ->
         ranked += [
             d.pk for d in _by_tags_and_category(document, tag_ids, limit, skip | set(ranked))
         ][: limit - len(ranked)]
-    return _listed(ranked)
+    return ranked
 
 
 def _by_tags_and_category(
@@ -135,10 +136,16 @@ def _co_read(document: Document, limit: int) -> dict[int, float]:
 
 def popular_in_category(document: Document, exclude: list[int], limit: int = 8) -> list[Document]:
     """猜你喜欢: what readers of this document also read, then the category's popular ones."""
+    return _listed(guess_ids(document, exclude, limit))
+
+
+def guess_ids(document: Document, exclude: list[int], limit: int = 8) -> list[int]:
+    """猜你喜欢 as public document ids, best first."""
     skip = {document.pk, *exclude} | _near_duplicate_ids(document)
     scores = _co_read(document, limit)
     ranked = [pk for pk in sorted(scores, key=scores.get, reverse=True) if pk not in skip]
-    picked = [d.pk for d in _listed(ranked)][:limit]
+    public = set(Document.objects.public().filter(pk__in=ranked).values_list("pk", flat=True))
+    picked = [pk for pk in ranked if pk in public][:limit]
     if len(picked) < limit:
         queryset = Document.objects.public().exclude(pk__in=skip | set(picked))
         if document.category_id:
@@ -150,7 +157,7 @@ def popular_in_category(document: Document, exclude: list[int], limit: int = 8) 
             .order_by("-score", "-created_at")
             .values_list("pk", flat=True)[: limit - len(picked)]
         )
-    return _listed(picked)
+    return picked
 
 
 def keywords_of(document: Document, tag_names: list[str], limit: int = 12) -> list[str]:
@@ -193,20 +200,16 @@ def sections(document: Document, tag_ids: list[int], tag_names: list[str]) -> di
     key = f"wenku:sections:{document.pk}:{document.updated_at.timestamp()}"
     found = cache.get(key)
     if found is None:
-        related = [d.pk for d in related_documents(document, tag_ids)]
+        related = related_ids(document, tag_ids)
         found = {
             "keywords": keywords_of(document, tag_names),
             "related": related,
-            "guess": [d.pk for d in popular_in_category(document, related)],
+            "guess": guess_ids(document, related),
             "searches": related_searches(document, tag_names),
         }
         cache.set(key, found, SECTIONS_CACHE_SECONDS)
-    listed = {
-        d.pk: d
-        for d in Document.objects.public()
-        .filter(pk__in=found["related"] + found["guess"])
-        .only(*LIST_FIELDS)
-    }
+    # One query for both lists; documents unpublished since they were cached drop out.
+    listed = {d.pk: d for d in _listed(found["related"] + found["guess"])}
     return {
         "related": [listed[pk] for pk in found["related"] if pk in listed],
         "guess": [listed[pk] for pk in found["guess"] if pk in listed],

@@ -216,6 +216,11 @@ def active_ban(user, kind: str) -> Punishment | None:
     )
 
 
+def login_banned(user) -> bool:
+    """Whether `user` may not log in now (nor use a session or token opened before)."""
+    return active_ban(user, Punishment.Kind.LOGIN) is not None
+
+
 def ban_message(punishment: Punishment) -> str:
     until = (
         timezone.localtime(punishment.ends_at).strftime("%Y-%m-%d %H:%M")

@@ -74,23 +74,35 @@ def check_sensitive_words(document: Document) -> list[str]:
     return [f"包含敏感词：{'、'.join(found)}"] if found else []
 
 
+def _decide(document: Document, review: str, note: str, by) -> Document:
+    """Record a moderator's verdict on `document` (row locked); returns it as it was before."""
+    before = Document.objects.select_for_update().get(pk=document.pk)
+    now = timezone.now()
+    Document.objects.filter(pk=document.pk).update(
+        review=review, review_note=note, reviewed_by=by, reviewed_at=now, updated_at=now
+    )
+    return before
+
+
+def _withdraw(document: Document, review: str, note: str, by, action: str) -> None:
+    """Reject or hide: the verdict, then the index and the rest forget a public document."""
+    before = _decide(document, review, note, by)
+    if before.is_published:
+        document_unpublished.send(sender=Document, document=before)
+    audit(by, action, before, note)
+
+
 @transaction.atomic
 def approve(document: Document, by, note: str = "") -> None:
-    document = Document.objects.select_for_update().get(pk=document.pk)
-    if document.review == Document.Review.APPROVED:
+    current = Document.objects.select_for_update().get(pk=document.pk)
+    if current.review == Document.Review.APPROVED:
         return
-    if not document.is_ready:
+    if not current.is_ready:
         raise ModerationError(_("文档尚未转换完成，不能审核通过。"))
-    Document.objects.filter(pk=document.pk).update(
-        review=Document.Review.APPROVED,
-        review_note=note,
-        reviewed_by=by,
-        reviewed_at=timezone.now(),
-        updated_at=timezone.now(),
-    )
-    document.refresh_from_db()
-    document_published.send(sender=Document, document=document)
-    audit(by, "approve", document, note)
+    _decide(current, Document.Review.APPROVED, note, by)
+    current.refresh_from_db()
+    document_published.send(sender=Document, document=current)
+    audit(by, "approve", current, note)
 
 
 @transaction.atomic
@@ -98,35 +110,13 @@ def reject(document: Document, by, reason: str) -> None:
     reason = reason.strip()
     if not reason:
         raise ModerationError(_("请填写驳回原因，上传者会看到它。"))
-    document = Document.objects.select_for_update().get(pk=document.pk)
-    was_public = document.is_published
-    Document.objects.filter(pk=document.pk).update(
-        review=Document.Review.REJECTED,
-        review_note=reason,
-        reviewed_by=by,
-        reviewed_at=timezone.now(),
-        updated_at=timezone.now(),
-    )
-    if was_public:
-        document_unpublished.send(sender=Document, document=document)
-    audit(by, "reject", document, reason)
+    _withdraw(document, Document.Review.REJECTED, reason, by, "reject")
 
 
 @transaction.atomic
 def hide(document: Document, by, reason: str) -> None:
     """Take a published document down (it stays in the uploader's list with the reason)."""
-    document = Document.objects.select_for_update().get(pk=document.pk)
-    was_public = document.is_published
-    Document.objects.filter(pk=document.pk).update(
-        review=Document.Review.HIDDEN,
-        review_note=reason,
-        reviewed_by=by,
-        reviewed_at=timezone.now(),
-        updated_at=timezone.now(),
-    )
-    if was_public:
-        document_unpublished.send(sender=Document, document=document)
-    audit(by, "hide", document, reason)
+    _withdraw(document, Document.Review.HIDDEN, reason, by, "hide")
 
 
 def punish(user, kind: str, days: int | None, reason: str, by) -> Punishment:

@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from ..forms import UploadForm
-from ..ingest import Duplicate, IngestError, Metadata, ingest
+from ..ingest import Duplicate, IngestError, Metadata, ingest, upload_limit_mb
 
 
 def _outcome(upload, request: HttpRequest, form: UploadForm, single: bool) -> dict:
@@ -59,4 +59,8 @@ def upload(request: HttpRequest) -> HttpResponse:
                 return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
             status = 200 if any(r["ok"] for r in results) else 400
             return JsonResponse({"results": results}, status=status)
-    return render(request, "library/upload.html", {"form": form, "results": results})
+    return render(
+        request,
+        "library/upload.html",
+        {"form": form, "results": results, "max_upload_mb": upload_limit_mb()},
+    )
