@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -55,20 +56,21 @@ def page_errors() -> list[str]:
     return []
 
 
-def _open_page(browser, live_server, page_errors, session_cookie: str | None = None):
+@contextmanager
+def _open_page(browser, live_server, page_errors: list[str], user=None):
+    """A page in a fresh browser context, logged in as `user` if given; load failures and
+    JavaScript errors go to `page_errors`, printed when the page closes."""
     from django.conf import settings
+    from django.test import Client
 
     context = browser.new_context(base_url=live_server.url, locale="zh-CN", accept_downloads=True)
     context.set_default_timeout(10_000)
-    if session_cookie:
+    if user is not None:
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
         context.add_cookies(
-            [
-                {
-                    "name": settings.SESSION_COOKIE_NAME,
-                    "value": session_cookie,
-                    "url": live_server.url,
-                }
-            ]
+            [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
         )
     page = context.new_page()
     page.on("pageerror", lambda exc: page_errors.append(f"JavaScript error: {exc}"))
@@ -88,34 +90,29 @@ def _open_page(browser, live_server, page_errors, session_cookie: str | None = N
 
     page.on("response", check)
     page.on("requestfailed", failed)
-    return context, page
-
-
-@pytest.fixture
-def anonymous_page(browser, live_server, page_errors):
-    """A page in a fresh browser context, logged in as nobody."""
-    context, page = _open_page(browser, live_server, page_errors)
-    try:
-        yield page
-    finally:
-        context.close()
-        if page_errors:
-            print("browser problems:", *page_errors, sep="\n  ")
-
-
-@pytest.fixture
-def logged_in_page(browser, live_server, user, page_errors):
-    """A page in a fresh browser context whose session cookie logs `user` in."""
-    from django.conf import settings
-    from django.test import Client
-
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    context, page = _open_page(browser, live_server, page_errors, cookie)
     try:
         yield page
     finally:
         context.close()
         if page_errors:  # shown with a failure, which may have been caused by them
             print("browser problems:", *page_errors, sep="\n  ")
+
+
+@pytest.fixture
+def open_page(browser, live_server, page_errors):
+    """open_page(user=None): a context manager giving a page, as in the two fixtures below."""
+    return lambda user=None: _open_page(browser, live_server, page_errors, user)
+
+
+@pytest.fixture
+def anonymous_page(open_page):
+    """A page in a fresh browser context, logged in as nobody."""
+    with open_page() as page:
+        yield page
+
+
+@pytest.fixture
+def logged_in_page(open_page, user):
+    """A page in a fresh browser context whose session cookie logs `user` in."""
+    with open_page(user) as page:
+        yield page

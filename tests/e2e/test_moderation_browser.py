@@ -11,17 +11,7 @@ from wenku.library.models import Document
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def session_cookie(live_server, user):
-    from django.conf import settings
-    from django.test import Client
-
-    client = Client()
-    client.force_login(user)
-    value = client.cookies[settings.SESSION_COOKIE_NAME].value
-    return [{"name": settings.SESSION_COOKIE_NAME, "value": value, "url": live_server.url}]
-
-
-def test_approve_and_report_flows(browser, live_server, admin_user, user, reader, artifacts):
+def test_approve_and_report_flows(open_page, admin_user, user, reader, artifacts):
     from playwright.sync_api import expect
 
     from wenku.moderation.models import SiteSettings
@@ -35,12 +25,7 @@ def test_approve_and_report_flows(browser, live_server, admin_user, user, reader
     publication.converted(held)
     live = published_document(uploader=user, title="将被举报的文档")
 
-    moderator = browser.new_context(base_url=live_server.url, locale="zh-CN")
-    moderator.add_cookies(session_cookie(live_server, admin_user))
-    reader_ctx = browser.new_context(base_url=live_server.url, locale="zh-CN")
-    reader_ctx.add_cookies(session_cookie(live_server, reader))
-    try:
-        page = moderator.new_page()
+    with open_page(admin_user) as page, open_page(reader) as rp:
         page.goto("/moderation/review/")
         item = page.locator("article.review-item", has_text="等待审核的文档")
         expect(item).to_be_visible()
@@ -50,7 +35,6 @@ def test_approve_and_report_flows(browser, live_server, admin_user, user, reader
         expect(page.get_by_text("没有待审核的文档。")).to_be_visible()
         assert Document.objects.public().filter(pk=held.pk).exists()
 
-        rp = reader_ctx.new_page()
         rp.goto(live.get_absolute_url())
         rp.get_by_role("link", name="举报").click()
         rp.get_by_label("侵犯版权").check()
@@ -72,6 +56,3 @@ def test_approve_and_report_flows(browser, live_server, admin_user, user, reader
         assert rp.goto(live.get_absolute_url()).status == 404
         live.refresh_from_db()
         assert live.review == "hidden"
-    finally:
-        moderator.close()
-        reader_ctx.close()
