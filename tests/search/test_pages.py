@@ -19,7 +19,7 @@ def test_search_page_highlights_and_escapes(client, make_doc):
     assert "高纯&lt;img src=x&gt;<mark>溅射靶材</mark>制备" in html
     assert "第2页" in html
     assert f"{doc.get_absolute_url()}#page-2" in html
-    assert "找到约 1 篇文档" in html
+    assert "找到 1 篇文档" in html
 
 
 @pytest.mark.django_db

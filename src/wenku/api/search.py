@@ -31,6 +31,7 @@ class SearchOut(Schema):
     q: str
     normalized: str
     total: int
+    total_exact: bool  # false: `total` is an estimate (a common phrase on PostgreSQL)
     page: int
     pages: int
     results: list[HitOut]
@@ -59,6 +60,7 @@ def search_documents(request: HttpRequest, params: Query[SearchParams]):
         q=params.q,
         normalized=found.query.normalized,
         total=found.total,
+        total_exact=found.total_exact,
         page=found.page,
         pages=found.pages,
         results=[

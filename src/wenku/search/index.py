@@ -36,6 +36,7 @@ from .query import Query, parse
 from .tokenize import cjk_chars, fold, token_string
 
 SORTS = ("relevance", "latest", "downloads")
+ESTIMATED_PAGES = 50
 
 
 @cache
@@ -269,12 +270,16 @@ class SearchResults:
     query: Query
     hits: list[Hit] = field(default_factory=list)
     total: int = 0
+    total_exact: bool = True  # False: `total` is an estimate (see the PostgreSQL backend)
     page: int = 1
     per_page: int = 20
 
     @property
     def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
+        pages = max(1, math.ceil(self.total / self.per_page))
+        # An estimated count may be a little high: offer no more pages than certainly hold
+        # results, plus the current one (the way web search engines cut their page lists).
+        return pages if self.total_exact else min(pages, max(self.page, ESTIMATED_PAGES))
 
     @property
     def has_next(self) -> bool:
@@ -301,7 +306,7 @@ def search(
         return results
     backend = get_backend()
     where, params = (filters or Filters()).sql()
-    candidates, results.total = backend.search(
+    candidates, results.total, results.total_exact = backend.search(
         q,
         where,
         params,

@@ -32,6 +32,26 @@ class Candidate:
     score: float
 
 
+# The documents site search never lists, as the partial index `search_unlisted` (migrations
+# 0004 and 0005) has it: the same expression, so that the database uses that index (a few
+# entries) instead of reading the document table. Filters.sql() is the same condition, negated,
+# with parameters.
+UNLISTED = "NOT (status = 'ready' AND visibility = 'public' AND review IN ('auto', 'approved'))"
+
+
+def listed() -> tuple[str, list]:
+    """Site search's usual filter (listed documents only), as `Filters().sql()` gives it."""
+    from ..index import Filters
+
+    return Filters().sql()
+
+
+def default_order() -> str:
+    from ..index import _order
+
+    return _order("relevance")
+
+
 def get_backend():
     if connection.vendor == "postgresql":
         from .postgres import PostgresBackend

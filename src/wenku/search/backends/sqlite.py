@@ -38,7 +38,7 @@ from wenku.config import CONFIG
 
 from ..query import Query, Term
 from ..tokenize import GAP
-from . import Candidate, Row
+from . import UNLISTED, Candidate, Row, default_order, listed
 
 WEIGHTS = "10.0, 4.0, 1.0, 5.0, 1.0"
 META_WEIGHTS = "10.0, 4.0, 5.0"
@@ -69,24 +69,6 @@ def fts_query(query: Query) -> str:
 def fts_meta_query(query: Query) -> str:
     """The documents of search_meta with an included term in the title or metadata."""
     return " OR ".join(f"({fts_phrase(t, META_COLUMNS)})" for t in query.include)
-
-
-# The documents site search never lists, as the partial index `search_unlisted` (migration
-# 0004) has it: the same expression, so that SQLite uses that index (a few entries) instead of
-# reading the document table. Filters.sql() is the same condition, negated, with parameters.
-UNLISTED = "NOT (status = 'ready' AND visibility = 'public' AND review IN ('auto', 'approved'))"
-
-
-def _listed() -> tuple[str, list]:
-    from ..index import Filters
-
-    return Filters().sql()
-
-
-def _default_order() -> str:
-    from ..index import _order
-
-    return _order("relevance")
 
 
 class SQLiteBackend:
@@ -181,8 +163,9 @@ class SQLiteBackend:
         offset: int,
         *,
         raw: bool = False,
-    ) -> tuple[list[Candidate], int]:
-        """One page of matching documents (best first) and how many match in all.
+    ) -> tuple[list[Candidate], int, bool]:
+        """One page of matching documents (best first), how many match in all, and True (the
+        count is always exact here).
 
         ``where``/``order`` are SQL over the document table aliased ``d``; ``order`` may use
         ``score`` (lower is better: bm25 is negative). ``raw`` runs the statements on the
@@ -208,7 +191,7 @@ class SQLiteBackend:
         # One pass over the matches counts them and tells which of those match the query.
         # Without filters beyond "listed", the matches are counted without reading the
         # document table: minus those among the (few, partially indexed) unlisted documents.
-        if (where, params) == _listed():
+        if (where, params) == listed():
             count_from = (
                 "FROM search_doc WHERE search_doc MATCH %s AND search_doc.rowid NOT IN "
                 f"(SELECT id FROM library_document WHERE {UNLISTED})"
@@ -222,13 +205,13 @@ class SQLiteBackend:
             [json.dumps([doc for doc, _ in meta]), *count_args],
         )[0]
         if not total or offset >= total:
-            return [], total
+            return [], total, True
         if "score" not in order:
             rows = run(
                 f"SELECT d.id, 0 {base} ORDER BY {order} LIMIT %s OFFSET %s",
                 [expr, *params, limit, offset],
             )
-            return [Candidate(i, 0.0) for i, _ in rows], total
+            return [Candidate(i, 0.0) for i, _ in rows], total, True
         if total <= cap or not order.startswith("score"):
             if total > cap:  # ranking every match costs too much: order without the score
                 order = order.replace("score, ", "")
@@ -237,7 +220,7 @@ class SQLiteBackend:
                 f"ORDER BY {order} LIMIT %s OFFSET %s",
                 [expr, *params, limit, offset],
             )
-            return [Candidate(i, -s) for i, s in rows], total
+            return [Candidate(i, -s) for i, s in rows], total, True
         # Many matches (a common word): bm25 would score every one of them, and its IDF alone
         # reads every matching row again. The metadata hits that match the whole query come
         # first, by their bm25 in search_meta; then every other match, newest first.
@@ -248,7 +231,7 @@ class SQLiteBackend:
         if len(out) < limit:
             rest_order = (
                 "search_doc.rowid DESC"
-                if order == _default_order()
+                if order == default_order()
                 else order.replace("score, ", "")
             )
             rest = run(
@@ -263,7 +246,7 @@ class SQLiteBackend:
                 ],
             )
             out += [Candidate(i, 0.0) for (i,) in rest]
-        return out, total
+        return out, total, True
 
     def matching(self, query: Query) -> set[int]:
         """Every document id (any status) matching the query: for tests and benchmarks."""
