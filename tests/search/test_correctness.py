@@ -160,3 +160,22 @@ def test_traditional_and_simplified_find_each_other(make_doc):
     simp = make_doc("台湾发展报告", ["国土规划与发展"])
     assert _found("发展报告") == {trad.pk, simp.pk}
     assert _found("國土規劃") == {trad.pk, simp.pk}
+
+
+@pytest.mark.django_db
+def test_pages_and_snippets_of_folded_text_are_found_and_marked(make_doc):
+    """Which pages hold a term and where it is marked are decided on folded text too: a page in
+    traditional characters, or with a compatibility character that NFKC turns into the term
+    ("㍻" -> 平成), is a hit page, and the marked passage is the original characters."""
+    doc = make_doc(
+        "资料汇编",
+        ["第一页没有", "國土規劃與發展", "㍻元年的记录", "国土规划"],
+    )
+    (hit,) = search("国土规划").hits
+    assert hit.pages == [2, 4] and hit.snippet_page == 2
+    assert "<mark>國土規劃</mark>" in hit.snippet
+    (hit,) = search("平成").hits
+    assert hit.pages == [3] and "<mark>㍻</mark>" in hit.snippet
+    (hit,) = search("记录 發展").hits
+    assert hit.pages == [2, 3]
+    assert hit.document.pk == doc.pk

@@ -72,7 +72,7 @@ def search_documents(request: HttpRequest, params: Query[SearchParams]):
                 + (f"#page-{h.snippet_page}" if h.snippet_page else ""),
                 format=h.document.format,
                 pages=h.document.page_count,
-                category=h.document.category.path if h.document.category else None,
+                category=h.category_path or None,
                 price=h.document.price,
                 created_at=h.document.created_at.isoformat(),
                 score=h.score,

@@ -31,7 +31,7 @@ from wenku.config import CONFIG
 from wenku.library.models import Category, Document, Page
 
 from .backends import Row, get_backend
-from .highlight import Highlighter, term_pattern
+from .highlight import Highlighter, QueryFolder, term_pattern
 from .query import Query, parse
 from .tokenize import cjk_chars, fold, token_string
 
@@ -263,6 +263,7 @@ class Hit:
     snippet: SafeString  # a passage, escaped, matches in <mark>
     pages: list[int]  # pages (1-based) where a term occurs, in order
     snippet_page: int | None  # the page the snippet is from
+    category_path: str = ""  # "父类/子类"
 
 
 @dataclass
@@ -317,9 +318,7 @@ def search(
     if not candidates:
         return results
     ids = [c.document_id for c in candidates]
-    docs = {
-        d.pk: d for d in Document.objects.filter(pk__in=ids).select_related("category").order_by()
-    }
+    docs = {d.pk: d for d in Document.objects.filter(pk__in=ids).only(*HIT_FIELDS).order_by()}
     texts: dict[int, list[tuple[int, str]]] = {}
     with connection.cursor() as cursor:  # (the ORM would add a millisecond per search)
         cursor.execute(
@@ -330,8 +329,10 @@ def search(
         )
         for doc_id, number, text in cursor.fetchall():
             texts.setdefault(doc_id, []).append((number, text))
-    matcher = Matcher(q)
-    highlighter = Highlighter(q)
+    folder = QueryFolder(q)
+    matcher = Matcher(q, folder)
+    highlighter = Highlighter(q, folder)
+    paths = category_paths()
     for c in candidates:
         doc = docs.get(c.document_id)
         if doc is None:
@@ -357,9 +358,41 @@ def search(
                 snippet=highlighter.snippet(snippet_text, CONFIG.search_snippet_chars),
                 pages=any_pages,
                 snippet_page=snippet_page,
+                category_path=paths.get(doc.category_id, "") if doc.category_id else "",
             )
         )
     return results
+
+
+# What a result shows of its document (the rest is not loaded).
+HIT_FIELDS = (
+    "pk",
+    "number",
+    "title",
+    "description",
+    "format",
+    "page_count",
+    "price",
+    "created_at",
+    "category_id",
+    "download_count",
+    "view_count",
+)
+
+
+def category_paths() -> dict[int, str]:
+    """Every category's path by id, from the cache (categories change rarely; a renamed one
+    shows in results within a minute)."""
+    from django.core.cache import cache
+
+    paths = cache.get(CATEGORY_PATHS_KEY)
+    if paths is None:
+        paths = _category_paths()
+        cache.set(CATEGORY_PATHS_KEY, paths, 60)
+    return paths
+
+
+CATEGORY_PATHS_KEY = "search:category-paths"
 
 
 class Matcher:
@@ -373,12 +406,15 @@ class Matcher:
     would double the index for a handful of look-ups.
     """
 
-    def __init__(self, query: Query):
+    def __init__(self, query: Query, folder: QueryFolder | None = None):
+        self.folder = folder or QueryFolder(query)
         self.include = [re.compile(term_pattern(t)) for t in query.include]
         self.exclude = [re.compile(term_pattern(t)) for t in query.exclude]
         # A term that is one run of CJK characters is found where its (folded) text is: if
         # the raw text holds it, so does the folded text (folding leaves folded characters
         # alone), and only a text that does not hold it needs folding to be sure.
+        # And a text without it needs folding only if it has a character that folds into
+        # one of the term's (a traditional or compatibility form): rarely (`QueryFolder`).
         self.literal = [
             t.parts[0].text if len(t.parts) == 1 and t.parts[0].cjk else None for t in query.include
         ]
@@ -388,11 +424,15 @@ class Matcher:
         folded = None
         found = []
         for literal, pattern in zip(self.literal, self.include, strict=True):
-            if literal is not None and literal in text:
-                found.append(True)
-                continue
+            if literal is not None:
+                if literal in text:
+                    found.append(True)
+                    continue
+                if self.folder.unchanged(text):
+                    found.append(False)
+                    continue
             if folded is None:
-                folded = fold(text)
+                folded = self.folder.fold(text)
             found.append(pattern.search(folded) is not None)
         return found if any(found) else []
 

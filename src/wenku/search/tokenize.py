@@ -122,6 +122,40 @@ def fold(text: str) -> str:
 _ASTRAL_RE = re.compile("[\U00010000-\U0010ffff]")
 
 
+@cache
+def _unfolded() -> dict[str, str]:
+    """For each simplified character, the traditional characters that fold into it."""
+    out: dict[str, str] = {}
+    for source, target in _t2s_table().items():
+        out[target] = out.get(target, "") + source
+    return out
+
+
+def folds_into(text: str) -> re.Pattern:
+    """A pattern of the characters that folding may turn into characters of CJK `text`
+    (already folded): their traditional forms, and the compatibility characters of the BMP
+    that NFKC turns into CJK ones (one character class: a bitmap, one fast scan)."""
+    table = _unfolded()
+    variants = "".join(sorted({v for ch in set(text) for v in table.get(ch, "")}))
+    return re.compile(f"[{re.escape(variants)}{_CJK_COMPAT_BMP}]")
+
+
+def may_fold_into(text: str, variants: re.Pattern) -> bool:
+    """Whether folding `text` could make a CJK string appear in it that is not there already,
+    `variants` being `folds_into` of that string: only if the text holds one of its
+    traditional forms or a compatibility character that NFKC turns into CJK ones."""
+    return bool(
+        variants.search(text) or (_ASTRAL_RE.search(text) and _CJK_COMPAT_ASTRAL_RE.search(text))
+    )
+
+
+# The compatibility characters that NFKC turns into CJK ones (of `_COMPAT_BMP`: enclosed and
+# squared CJK, compatibility ideographs, half-width katakana and Hangul); full-width letters
+# and digits, common in Chinese text, only ever become ASCII.
+_CJK_COMPAT_BMP = "\u3200-\u33ff\uf900-\ufaff\uff61-\uffdc"
+_CJK_COMPAT_ASTRAL_RE = re.compile("[\U0002f800-\U0002fa1f]")
+
+
 def _simplified(match: re.Match) -> str:
     return _t2s_table()[match.group()]
 
