@@ -30,6 +30,22 @@ def test_search_page_with_nothing_found_and_without_query(client):
 
 
 @pytest.mark.django_db
+def test_search_page_in_english(client, make_doc):
+    make_doc("溅射靶材", ["第一页", "高纯溅射靶材制备"])
+    url = reverse("search:results")
+    html = client.get(url, {"q": "溅射靶材"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Found 1 document<" in html
+    assert ">Page 2</a>" in html
+    assert "Filter" in html and "Relevance" in html
+    for text in ["找到", "篇文档", "第2页", "筛选", "相关度"]:
+        assert text not in html, text
+    html = client.get(url, {"q": "不存在的词"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Found 0 documents" in html
+    assert "No documents contain “不存在的词”. Try fewer or shorter words." in html
+    assert "没有找到" not in html
+
+
+@pytest.mark.django_db
 def test_searches_are_logged_and_feed_related_and_top_queries(client, make_doc):
     make_doc("土地批复", ["土地批复文件"])
     client.get(reverse("search:results"), {"q": "土地"})

@@ -6,21 +6,27 @@ import datetime as dt
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from wenku.library.models import Category, Format
 
 from .index import SORTS, Filters
 
-DATE_CHOICES = [("", "不限"), ("week", "一周内"), ("month", "一月内"), ("year", "一年内")]
+DATE_CHOICES = [
+    ("", _("不限")),
+    ("week", _("一周内")),
+    ("month", _("一月内")),
+    ("year", _("一年内")),
+]
 DATE_DAYS = {"week": 7, "month": 31, "year": 366}
-PRICE_CHOICES = [("", "不限"), ("free", "免费"), ("paid", "付费")]
-SORT_CHOICES = [("relevance", "相关度"), ("latest", "最新"), ("downloads", "下载量")]
+PRICE_CHOICES = [("", _("不限")), ("free", _("免费")), ("paid", _("付费"))]
+SORT_CHOICES = [("relevance", _("相关度")), ("latest", _("最新")), ("downloads", _("下载量"))]
 
 
 class SearchForm(forms.Form):
     q = forms.CharField(required=False, max_length=200)
     category = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
-    format = forms.ChoiceField(required=False, choices=[("", "全部格式"), *Format.choices])
+    format = forms.ChoiceField(required=False, choices=[("", _("全部格式")), *Format.choices])
     pages_min = forms.IntegerField(required=False, min_value=0)
     pages_max = forms.IntegerField(required=False, min_value=0)
     price = forms.ChoiceField(required=False, choices=PRICE_CHOICES)
@@ -30,7 +36,7 @@ class SearchForm(forms.Form):
 
     def __init__(self, data=None):
         super().__init__(data)
-        self.fields["category"].choices = [("", "全部分类")] + [
+        self.fields["category"].choices = [("", _("全部分类"))] + [
             (c.pk, c.path) for c in Category.objects.select_related("parent")
         ]
 
