@@ -114,6 +114,23 @@ def _warm_up(converter, folder: Path) -> None:
         make_xlsx(folder / "w.xlsx", rows=1),
     ):
         converter.convert(src, folder / "w.pdf", timeout=60)
+    _warm_python(folder / "w.pdf")
+
+
+def _warm_python(pdf: Path) -> None:
+    """The first document of a new worker would also pay for loading rjieba's dictionary and
+    the IDF table of the keywords (0.4 s), the tokenizer's character tables and pdfium's
+    renderer: pay that before saying ready too."""
+    import wenku.discovery.services  # noqa: F401 - numpy and the MinHash tables
+    from wenku.discovery import keywords
+    from wenku.search.tokenize import token_string
+
+    from .pdf import extract_pages
+
+    for _ in extract_pages(pdf, previewable=lambda count: count):
+        pass
+    keywords.extract("预热", "预热文本：文库的关键词与搜索。")
+    token_string("預熱文本 warm-up")
 
 
 class Supervisor:

@@ -26,6 +26,8 @@ def _files(paths: list[str]) -> list[Path]:
 
 class Command(BaseCommand):
     help = "导入文档到文库。Import documents: wenku import PATH... [--wait] [--json]"
+    # The system checks (URLs, admin, models: ~0.1 s) guard the web site, not an import.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
