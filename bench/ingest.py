@@ -23,7 +23,9 @@ What it measures (all on one machine, in one run, because machines are noisy):
    bare runs (warm conversion + page loop, best of `--repeat`). Then ten other small documents
    go through the same, now used, workers: not a target, but it separates the cost of a worker's
    first documents from the fixed cost of the command. The database times of each document and
-   task split the import into start-up, ingest, converting and exit.
+   task split the import into start-up, ingest, converting and exit. For scale, the same ten
+   bare runs are also timed split over two processes at once (each with its own warm
+   LibreOffice): what the machine gains from its second core without any of Wenku.
 
 It runs in its own data folder (`var/bench-ingest-<pid>`, SQLite unless `--database-url`),
 deleted at the end unless `--keep`. The last line printed is one line of JSON with every figure.
@@ -591,6 +593,64 @@ def measure_bare_sum(
     return sum(r.total_s for r in per_doc), per_doc
 
 
+def _bare_share(
+    samples: list[Sample], workdir: Path, barrier: Any, results: Any, repeat: int
+) -> None:
+    """One of `IMPORT_WORKERS` processes of `measure_bare_parallel`."""
+    from wenku.conversion.office import OfficeConverter
+
+    converter = OfficeConverter(workdir / "office")
+    try:
+        converter.start()
+        for sample in samples:
+            bare_run(sample, converter, workdir)  # warm-up, untimed
+        spans = []
+        for _ in range(repeat):
+            barrier.wait()
+            started = time.time()
+            for sample in samples:
+                bare_run(sample, converter, workdir)
+            spans.append((started, time.time()))
+        results.put(spans)
+    finally:
+        converter.stop()
+
+
+def measure_bare_parallel(
+    samples: list[Sample], bare: list[BareRun], workdir: Path, repeat: int
+) -> float:
+    """The bare runs of a batch on both cores at once: `IMPORT_WORKERS` processes, each with
+    its own warm LibreOffice, the documents split longest first to the least loaded (by their
+    sequential bare times); wall time from the common start to the last one done, best of
+    `repeat`. What the machine itself gains from running two at once, without Wenku."""
+    import multiprocessing
+
+    shares: list[list[Sample]] = [[] for _ in range(IMPORT_WORKERS)]
+    loads = [0.0] * IMPORT_WORKERS
+    for sample, run in sorted(zip(samples, bare, strict=True), key=lambda p: -p[1].total_s):
+        k = loads.index(min(loads))
+        shares[k].append(sample)
+        loads[k] += run.total_s
+    ctx = multiprocessing.get_context("fork")  # (the children never touch the database)
+    barrier = ctx.Barrier(IMPORT_WORKERS)
+    results = ctx.Queue()
+    procs = [
+        ctx.Process(
+            target=_bare_share, args=(share, workdir / f"par-{k}", barrier, results, repeat)
+        )
+        for k, share in enumerate(shares)
+    ]
+    for proc in procs:
+        proc.start()
+    spans = [results.get(timeout=IMPORT_TIMEOUT) for _ in procs]
+    for proc in procs:
+        proc.join(timeout=60)
+    return min(
+        max(end for _, end in runs) - min(start for start, _ in runs)
+        for runs in zip(*spans, strict=True)
+    )
+
+
 def r3(value: float | None) -> float | None:
     return None if value is None else round(value, 3)
 
@@ -706,6 +766,15 @@ def run(args: argparse.Namespace, data_dir: Path) -> dict[str, Any]:
     cold_s = min(cold)
     warm_s = min(r.convert_s for r in docx5.bare)
 
+    bare_parallel_s = None
+    if batches:
+        progress(
+            f"bare runs of {batches[0][0].key}..{batches[0][-1].key}, {IMPORT_WORKERS} at once"
+        )
+        bare_parallel_s = measure_bare_parallel(
+            batches[0], bare_batches[0], data_dir / "bare-parallel", args.repeat
+        )
+
     imports: list[ImportResult] = []
     if batches:
         progress(f"wenku import with wenku worker -n {IMPORT_WORKERS}")
@@ -741,6 +810,13 @@ def run(args: argparse.Namespace, data_dir: Path) -> dict[str, Any]:
         print()
         print_import("10 small documents", imports[0], bare_batches[0])
         print_import("10 more, same workers", imports[1], bare_batches[1])
+        if bare_parallel_s:
+            bare_sum = sum(r.total_s for r in bare_batches[0])
+            print(
+                f"bare runs of the first 10, {IMPORT_WORKERS} processes at once: "
+                f"{fmt(bare_parallel_s, 3)} s = {fmt(bare_parallel_s / bare_sum)} x their sum "
+                f"(the machine's own floor for the import ratio, before any start-up)"
+            )
     print()
     print("targets:")
     print(
@@ -774,6 +850,10 @@ def run(args: argparse.Namespace, data_dir: Path) -> dict[str, Any]:
         figures["import10_s"] = r3(imports[0].seconds)
         figures["bare10_sum_s"] = r3(sum(r.total_s for r in bare_batches[0]))
         figures["import"] = import_figures(imports[0], bare_batches[0])
+        figures["import"]["bare_parallel_s"] = r3(bare_parallel_s)
+        figures["import"]["bare_parallel_ratio"] = r3(
+            bare_parallel_s / figures["bare10_sum_s"] if bare_parallel_s else None
+        )
         figures["import_again"] = import_figures(imports[1], bare_batches[1])
     figures["targets_met"] = met
     return figures
