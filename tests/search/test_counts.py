@@ -107,3 +107,20 @@ def test_an_estimated_count_offers_only_pages_that_hold_results():
     assert results.pages == ESTIMATED_PAGES
     results.total_exact = True
     assert results.pages == 500
+
+
+@pytest.mark.django_db
+def test_sorts_order_a_few_matches(make_doc):
+    from wenku.library.models import Document
+
+    low = make_doc("钽靶一", ["钽靶材料"])
+    high = make_doc("钽靶二", ["钽靶材料"])
+    mid = make_doc("钽靶三", ["钽靶材料"])
+    for doc, count in ((low, 1), (high, 9), (mid, 5)):
+        Document.objects.filter(pk=doc.pk).update(download_count=count)
+    by_downloads = [h.document.pk for h in search("钽靶材", sort="downloads").hits]
+    assert by_downloads == [high.pk, mid.pk, low.pk]
+    latest = [h.document.pk for h in search("钽靶材", sort="latest").hits]
+    assert latest == [mid.pk, high.pk, low.pk]
+    found = search("钽靶材")
+    assert found.total_exact and found.total == 3
