@@ -7,8 +7,8 @@ import logging
 from django.apps import apps
 from django.db import transaction
 from django.dispatch import receiver
-from django.utils import timezone
 
+from wenku.clock import start_of_today
 from wenku.library.signals import document_published
 from wenku.moderation.models import SiteSettings
 
@@ -32,7 +32,7 @@ def reward_upload(document) -> int:
     uploader = document.uploader
     if not site.upload_reward or _is_near_duplicate(document):
         return 0
-    start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    start = start_of_today()
     with transaction.atomic():
         points.lock_users(uploader)
         rewarded_today = PointsEntry.objects.filter(

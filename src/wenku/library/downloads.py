@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wenku.accounts import points
+from wenku.clock import start_of_today
 from wenku.moderation.models import SiteSettings, active_ban, ban_message
 
 from .models import Document, Download, Purchase
@@ -60,7 +60,7 @@ def can_download_free(user, document: Document) -> bool:
 
 
 def _check_limits(user, ip: str | None, site: SiteSettings) -> None:
-    today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    today = start_of_today()
     recent = Download.objects.filter(created_at__gte=today)
     if user.is_authenticated and (
         recent.filter(user=user).count() >= site.daily_downloads_per_user

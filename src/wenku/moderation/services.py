@@ -50,20 +50,22 @@ def review_required(uploader) -> bool:
     return True
 
 
+def _sensitive_words() -> list[str]:
+    return list(SensitiveWord.objects.values_list("word", flat=True))
+
+
 def sensitive_words_in(*texts: str) -> list[str]:
-    words = list(SensitiveWord.objects.values_list("word", flat=True))
+    """The sensitive words (as listed) that any of `texts` contains, case-insensitively."""
+    words = _sensitive_words()
     if not words:
         return []
-    found = []
-    for word in words:
-        if any(word.lower() in (text or "").lower() for text in texts):
-            found.append(word)
-    return found
+    lowered = [(text or "").lower() for text in texts]
+    return [word for word in words if any(word.lower() in text for text in lowered)]
 
 
 def without_sensitive(words: list[str]) -> list[str]:
     """`words` less those containing a sensitive word (one query for the whole list)."""
-    sensitive = [w.lower() for w in SensitiveWord.objects.values_list("word", flat=True)]
+    sensitive = [w.lower() for w in _sensitive_words()]
     return [w for w in words if not any(s in w.lower() for s in sensitive)]
 
 
