@@ -13,13 +13,15 @@
 The vectors are built in Python as tsvector literals: the tokens are already exact, and
 PostgreSQL's text parser would only get in the way (and behaves differently by locale).
 
-A term matches a document when it matches its metadata or one of its chunks; the terms are
-taken one after the other, each among the documents holding the previous ones (see
-`matched_sql`). A term of one token needs no recheck of the GIN result (no vector is read);
-a phrase's positions are checked only in documents holding all its tokens. Ranking is
-`ts_rank` (metadata x10 + best chunk) when at most `CONFIG.search_rank_cap` documents match;
-when more match, the newest `META_CAP` documents with a metadata hit come first (ranked on
-that small vector) and the other matches follow newest first.
+A term matches a document when it matches its metadata or one of its chunks. A term of one
+token needs no recheck of the GIN result (no vector is read); a phrase needs its positions
+checked, which reads a document's whole vector. So a search (`search`) first takes the
+*candidates* from the GIN indexes alone (every token of every term present), then checks
+phrases only on the candidates it shows, and counts exactly up to ``search_rank_cap``
+candidates (estimating above, when a phrase is involved). Ranking is `ts_rank` (metadata x10
++ best chunk) up to that cap; above it, the newest `META_CAP` candidates with a metadata hit
+come first (ranked on that small vector) and the other matches follow newest first.
+`matching` (tests, benchmark) gives the complete, exact set (`matched_sql`).
 """
 
 from __future__ import annotations
