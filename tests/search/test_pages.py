@@ -23,6 +23,15 @@ def test_search_page_highlights_and_escapes(client, make_doc):
 
 
 @pytest.mark.django_db
+def test_a_page_past_the_last_says_there_is_no_more(client, make_doc):
+    for i in range(21):  # two pages of 20
+        make_doc(f"铪靶{i}", ["铪靶材"])
+    html = client.get(reverse("search:results"), {"q": "铪靶", "page": 400}).content.decode()
+    assert "找到 21 篇文档" in html and "没有更多结果了。" in html
+    assert "400/" not in html
+
+
+@pytest.mark.django_db
 def test_search_page_with_nothing_found_and_without_query(client):
     html = client.get(reverse("search:results"), {"q": "不存在的词"}).content.decode()
     assert "没有找到" in html
