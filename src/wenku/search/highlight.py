@@ -40,7 +40,7 @@ class QueryFolder:
     """
 
     def __init__(self, query: Query):
-        literals = [t.parts[0].text for t in query.include if len(t.parts) == 1 and t.parts[0].cjk]
+        literals = [t.cjk_run for t in query.include if t.cjk_run is not None]
         self.variants = folds_into("".join(literals)) if literals else None
         self.folded: dict[str, str] = {}
         self.plain: dict[str, bool] = {}
@@ -80,7 +80,7 @@ class Highlighter:
     @cached_property
     def literal(self) -> bool:
         """Every term is one run of CJK characters."""
-        return all(len(t.parts) == 1 and t.parts[0].cjk for t in self.terms)
+        return all(t.cjk_run is not None for t in self.terms)
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """(start, end) offsets in `text` of every match."""
@@ -153,7 +153,7 @@ def _render(
     if tail:
         out.append("…")
     if not head:
-        out[1 if len(out) > 1 else 0] = out[1 if len(out) > 1 else 0].lstrip()
+        out[1] = out[1].lstrip()  # (out[0] is the head marker, "" here)
     if not tail:
         out[-1] = out[-1].rstrip()
     return mark_safe("".join(out))

@@ -415,9 +415,7 @@ class Matcher:
         # alone), and only a text that does not hold it needs folding to be sure.
         # And a text without it needs folding only if it has a character that folds into
         # one of the term's (a traditional or compatibility form): rarely (`QueryFolder`).
-        self.literal = [
-            t.parts[0].text if len(t.parts) == 1 and t.parts[0].cjk else None for t in query.include
-        ]
+        self.literal = [t.cjk_run for t in query.include]
 
     def found(self, text: str) -> list[bool]:
         """For each included term whether the text holds it; [] if none."""

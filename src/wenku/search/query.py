@@ -40,6 +40,11 @@ class Term:
         return phrase_tokens(list(self.parts))
 
     @property
+    def cjk_run(self) -> str | None:
+        """The term's text if it is one run of CJK characters (most Chinese terms), else None."""
+        return self.parts[0].text if len(self.parts) == 1 and self.parts[0].cjk else None
+
+    @property
     def key(self) -> str:
         """Canonical text of the term: its folded pieces separated by spaces."""
         out = " ".join(piece.text for piece in self.parts)

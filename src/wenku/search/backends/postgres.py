@@ -254,7 +254,7 @@ class PostgresBackend:
 
     @staticmethod
     def _verified(query: Query) -> tuple[str, list]:
-        """A condition on a document id ``{id}`` that checks what the candidates leave open:
+        """A condition on a document id ``u.id`` that checks what the candidates leave open:
         the positions of every included phrase, and the absence of every excluded one
         ('' when there is nothing to check)."""
         conditions, args = [], []
@@ -266,9 +266,9 @@ class PostgresBackend:
             q = tsquery(term)
             conditions.append(
                 ("NOT " if negate else "")
-                + "(EXISTS (SELECT 1 FROM search_doc s WHERE s.document_id = {id} "
+                + "(EXISTS (SELECT 1 FROM search_doc s WHERE s.document_id = u.id "
                 "AND ts_match_vq(s.meta, %s::tsquery)) OR EXISTS (SELECT 1 FROM search_chunk e "
-                "WHERE e.document_id = {id} AND ts_match_vq(e.vector, %s::tsquery)))"
+                "WHERE e.document_id = u.id AND ts_match_vq(e.vector, %s::tsquery)))"
             )
             args += [q, q]
         return " AND ".join(conditions), args
@@ -332,7 +332,7 @@ class PostgresBackend:
                 leading = run(
                     f"SELECT u.id, -10 * ts_rank({WEIGHTS}, s.meta, %s::tsquery) AS score "
                     "FROM unnest(%s::bigint[]) u(id) JOIN search_doc s ON s.document_id = u.id"
-                    + (f" WHERE {check.format(id='u.id')}" if check else "")
+                    + (f" WHERE {check}" if check else "")
                     + " ORDER BY score, u.id DESC",
                     [tsquery_any(query.include), meta, *check_args],
                 )
@@ -344,7 +344,7 @@ class PostgresBackend:
                 if check:
                     rows = run(
                         "SELECT id, ord FROM unnest(%s::bigint[]) WITH ORDINALITY u(id, ord) "
-                        f"WHERE {check.format(id='u.id')} LIMIT %s",
+                        f"WHERE {check} LIMIT %s",
                         [ids, *check_args, need - len(found)],
                     )
                 else:
@@ -434,9 +434,9 @@ class PostgresBackend:
     ) -> tuple[list[Candidate], int, bool]:
         """Few candidates (all of them in `ids`, in order): check and rank every one."""
         matched = "SELECT u.id, u.ord FROM unnest(%s::bigint[]) WITH ORDINALITY u(id, ord)" + (
-            f" WHERE {check.format(id='u.id')}" if check else ""
+            f" WHERE {check}" if check else ""
         )
-        if order.startswith("score") or "score" in order:
+        if "score" in order:
             anyq = tsquery_any(query.include)
             rows = run(
                 f"WITH m AS MATERIALIZED ({matched}) "
@@ -447,8 +447,10 @@ class PostgresBackend:
                 f"JOIN library_document d ON d.id = m.id ORDER BY {order}",
                 [ids, *check_args, anyq, anyq],
             )
-        else:
+        elif check:
             rows = [(i, 0.0) for i, _ in run(f"{matched} ORDER BY u.ord", [ids, *check_args])]
+        else:  # nothing to check or rank: the candidates are the matches, in order
+            rows = [(i, 0.0) for i in ids]
         return [Candidate(i, -s) for i, s in rows[offset : offset + limit]], len(rows), True
 
     def matching(self, query: Query) -> set[int]:
