@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from wenku.discovery import minhash, services
@@ -179,7 +181,8 @@ def test_a_library_published_before_discovery_is_indexed_by_the_reindex_command(
     second = publish("也早已发布", pages, status=Document.Status.QUEUED)
     for n, doc in enumerate((first, second)):  # published without discovery listening
         Document.objects.filter(pk=doc.pk).update(
-            status=Document.Status.READY, converted_at=doc.created_at.replace(year=2020 + n)
+            status=Document.Status.READY,
+            converted_at=doc.created_at - dt.timedelta(days=2000 - 365 * n),
         )
     out = StringIO()
     call_command("discovery_reindex", stdout=out)
