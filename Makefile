@@ -19,3 +19,4 @@ lint: setup
 
 bench: setup
 	@$(PY) bench/ingest.py
+	@$(PY) bench/fidelity.py --quick

@@ -13,7 +13,12 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 . /etc/os-release
 LO_PACKAGES="libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui python3-uno"
 # gettext: msgfmt, which compiles the translations (src/wenku/locale) at set-up.
-OTHER_PACKAGES="fonts-noto-cjk fontconfig qpdf gettext"
+# Fonts: Noto CJK for Chinese names (conversion/fonts.conf maps them), HanaMin for CJK
+# Extension B (outside the BMP, which Noto lacks), and the metric-compatible fonts for Western
+# names (Times New Roman/Arial/Courier New -> Liberation, Calibri -> Carlito, Cambria -> Caladea)
+# so that pages break where Office breaks them.
+FONT_PACKAGES="fonts-noto-cjk fonts-hanazono fonts-liberation2 fonts-crosextra-carlito fonts-crosextra-caladea"
+OTHER_PACKAGES="$FONT_PACKAGES fontconfig qpdf gettext"
 # For the browser tests (chromium; on Ubuntu a snap wrapper) and bench/page.py (wrk); not fatal.
 OPTIONAL_PACKAGES="chromium wrk"
 missing=()

@@ -146,3 +146,26 @@ def _fresh_page_stamps(monkeypatch):
 
     monkeypatch.setattr(views, "CONFIG", dataclasses.replace(views.CONFIG, page_stamp_seconds=0))
     views._stamps.clear()
+
+
+SITE_TIME_ZONE = "Asia/Shanghai"
+
+
+@pytest.fixture
+def at_utc(time_machine, settings):
+    """Stop the clock at a UTC instant, and move it by calling again: `at_utc("2026-03-02 15:59")`.
+
+    The site's day is Shanghai's (UTC+8): it begins at 16:00 UTC, so 15:59 and 16:01 UTC of one
+    UTC date fall on two site days, and 16:01 of one UTC date and 15:59 of the next on one. The
+    clock stands still (no tick), so a test never straddles a midnight by accident."""
+    import datetime as dt
+
+    # Pinned, so that an operator's WENKU_TIME_ZONE in the environment cannot move the midnights.
+    settings.TIME_ZONE = SITE_TIME_ZONE
+
+    def move_to(instant: str) -> dt.datetime:
+        moment = dt.datetime.fromisoformat(instant).replace(tzinfo=dt.UTC)
+        time_machine.move_to(moment, tick=False)
+        return moment
+
+    return move_to

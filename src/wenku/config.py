@@ -96,6 +96,9 @@ class Config:
     lease_seconds: float = 60.0
     unoserver: bool = True
     unoserver_recycle_after: int = 200
+    # A warm LibreOffice grew to 733 MB after some documents: it is restarted between documents
+    # once its processes hold more than this (resident memory, MB).
+    office_max_rss_mb: int = 600
     soffice: str = "soffice"
     uno_python: str = "/usr/bin/python3"
 

@@ -1,10 +1,12 @@
 """The points ledger: every change is a row; the balance is their sum and never negative."""
 
+import datetime as dt
+
 import pytest
 
 from tests.factories import give_points
 from wenku.accounts import points, services
-from wenku.accounts.models import PointsEntry
+from wenku.accounts.models import PointsEntry, SignIn
 
 pytestmark = pytest.mark.django_db
 
@@ -77,6 +79,34 @@ def test_daily_sign_in_pays_once_a_day(user, site_settings):
     assert services.signed_in_today(user)
     assert_balanced(user)
     assert user.points == site_settings.signin_bonus
+
+
+def test_the_sign_in_day_turns_at_midnight_in_shanghai_not_utc(user, site_settings, at_utc):
+    bonus = site_settings.signin_bonus
+    at_utc("2026-03-02 15:59")  # 23:59 on 2 March in Shanghai
+    assert services.sign_in_today(user) == (True, bonus)
+    at_utc("2026-03-02 16:01")  # 00:01 on 3 March: a new day, though UTC still says 2 March
+    assert not services.signed_in_today(user)
+    assert services.sign_in_today(user) == (True, bonus)
+    days = SignIn.objects.filter(user=user).order_by("day").values_list("day", flat=True)
+    assert list(days) == [dt.date(2026, 3, 2), dt.date(2026, 3, 3)]
+    keys = PointsEntry.objects.filter(user=user).order_by("id").values_list("key", flat=True)
+    assert list(keys) == ["signin:2026-03-02", "signin:2026-03-03"]
+    assert_balanced(user)
+    assert user.points == 2 * bonus
+
+
+def test_one_sign_in_from_1600_utc_to_1559_utc_the_next_day(user, site_settings, at_utc):
+    at_utc("2026-03-02 16:01")  # 00:01 on 3 March in Shanghai
+    assert services.sign_in_today(user)[0] is True
+    for same_site_day in ["2026-03-02 23:59", "2026-03-03 00:01", "2026-03-03 15:59"]:
+        at_utc(same_site_day)  # a new UTC date at 00:00 UTC changes nothing
+        assert services.signed_in_today(user)
+        assert services.sign_in_today(user) == (False, 0), same_site_day
+    at_utc("2026-03-03 16:00")  # 00:00 on 4 March
+    assert services.sign_in_today(user) == (True, site_settings.signin_bonus)
+    assert_balanced(user)
+    assert user.points == 2 * site_settings.signin_bonus
 
 
 def test_rules_are_site_settings(site_settings):

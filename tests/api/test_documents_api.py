@@ -41,10 +41,33 @@ def test_upload_then_status_until_ready(client, token, run_queue, tmp_docs):
     run_queue()
     status = client.get(f"/api/documents/{number}").json()
     assert status["status"] == "ready"
+    assert status["review"] == "auto", "the site's review is off: nothing holds it back"
     assert status["pages"] == 2 and status["preview_pages"] == 2 and status["error"] == ""
     document = Document.objects.get(number=number)
     assert sorted(document.tags.values_list("name", flat=True)) == ["接口", "测试"]
     assert document.category.path == "技术/接口"
+
+
+@pytest.mark.office
+def test_a_document_held_for_review_says_so(client, token, run_queue, site_settings, tmp_docs):
+    site_settings.review_mode = "everyone"
+    site_settings.save()
+    path = samples.make_txt(tmp_docs / "待审.txt", ["等待审核的正文。"])
+    with path.open("rb") as f:
+        body = client.post("/api/documents", {"file": f}, headers=_auth(token)).json()
+    number = body["id"]
+
+    run_queue()
+    status = client.get(f"/api/documents/{number}", headers=_auth(token)).json()
+    assert (status["status"], status["review"]) == ("ready", "pending")
+    assert client.get(f"/api/documents/{number}").status_code == 404, "not public until approved"
+
+
+def test_the_review_states_are_listed_in_the_openapi_document(client):
+    schema = client.get("/api/openapi.json").json()
+    review = schema["components"]["schemas"]["DocumentOut"]["properties"]["review"]
+    states = schema["components"]["schemas"][review["$ref"].rsplit("/", 1)[1]]["enum"]
+    assert states == [value for value, _label in Document.Review.choices]
 
 
 def test_upload_needs_authentication(client, tmp_docs):

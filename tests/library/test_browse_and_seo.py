@@ -90,9 +90,10 @@ def test_sitemap_index_points_to_chunks_with_real_lastmod(client, library, setti
     )
     docs["contract"].refresh_from_db()
     # Django writes the day of the last change in the site's time zone, not the UTC day.
-    assert entry.find("s:lastmod", NS).text == timezone.localdate(
-        docs["contract"].updated_at
-    ).isoformat()
+    assert (
+        entry.find("s:lastmod", NS).text
+        == timezone.localdate(docs["contract"].updated_at).isoformat()
+    )
     assert DocumentSitemap.limit == 10_000
 
 

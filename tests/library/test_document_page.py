@@ -1,5 +1,6 @@
 """The document page shows every element of the seed page, for search engines and people alike."""
 
+import datetime as dt
 import json
 import re
 
@@ -8,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import published_document
-from wenku.library.models import Category, Document
+from wenku.library.models import Category, Document, DocumentView
 
 pytestmark = pytest.mark.django_db
 
@@ -194,6 +195,58 @@ def test_views_are_counted_once_even_when_the_cache_forgets(client, document):
     client.get(document.get_absolute_url())
     document.refresh_from_db()
     assert document.view_count == 1
+
+
+def views_at(client, document, instants, at_utc) -> dict[str, int]:
+    """The document's view count after one visit at each UTC instant (keyed "MM-DD HH:MM")."""
+    counts = {}
+    for instant in instants:
+        at_utc(instant)
+        client.get(document.get_absolute_url())
+        document.refresh_from_db()
+        counts[instant[5:]] = document.view_count
+    return counts
+
+
+def test_a_visitor_counts_again_after_midnight_in_shanghai_not_utc(client, document, at_utc):
+    counts = views_at(
+        client,
+        document,
+        [
+            "2026-03-02 15:58",  # 23:58 on 2 March in Shanghai
+            "2026-03-02 15:59",
+            "2026-03-02 16:01",  # 00:01 on 3 March: a new day, though UTC still says 2 March
+        ],
+        at_utc,
+    )
+    assert counts == {"03-02 15:58": 1, "03-02 15:59": 1, "03-02 16:01": 2}
+    days = DocumentView.objects.filter(document=document).values_list("day", flat=True)
+    assert sorted(days) == [dt.date(2026, 3, 2), dt.date(2026, 3, 3)]
+
+
+def test_a_visitor_counts_once_in_one_site_day_across_the_utc_midnight(
+    client, document, reader, at_utc
+):
+    client.force_login(reader)
+    counts = views_at(
+        client,
+        document,
+        [
+            "2026-03-02 16:01",  # 00:01 on 3 March in Shanghai
+            "2026-03-02 23:59",
+            "2026-03-03 00:01",  # a new UTC date, still 3 March
+            "2026-03-03 15:59",  # 23:59 on 3 March
+            "2026-03-03 16:00",  # 00:00 on 4 March
+        ],
+        at_utc,
+    )
+    assert counts == {
+        "03-02 16:01": 1,
+        "03-02 23:59": 1,
+        "03-03 00:01": 1,
+        "03-03 15:59": 1,
+        "03-03 16:00": 2,
+    }
 
 
 def test_anonymous_visitors_get_a_cached_copy_that_follows_edits(client, document):

@@ -133,6 +133,71 @@ def test_daily_limit_per_address(client, make_document, site_settings):
     assert [download(client, document).status_code for _ in range(2)] == [200, 429]
 
 
+def test_the_daily_limit_per_user_starts_again_at_midnight_in_shanghai_not_utc(
+    client, reader, make_document, site_settings, at_utc
+):
+    site_settings.daily_downloads_per_user = 1
+    site_settings.save()
+    document = make_document()
+    client.force_login(reader)
+    at_utc("2026-03-02 15:58")  # 23:58 on 2 March in Shanghai
+    assert download(client, document).status_code == 200
+    at_utc("2026-03-02 15:59")
+    assert download(client, document).status_code == 429
+    at_utc("2026-03-02 16:01")  # 00:01 on 3 March: a new day, though UTC still says 2 March
+    assert download(client, document).status_code == 200
+
+
+def test_the_daily_limit_per_user_counts_one_site_day_across_the_utc_midnight(
+    client, reader, make_document, site_settings, at_utc
+):
+    site_settings.daily_downloads_per_user = 2
+    site_settings.save()
+    document = make_document()
+    client.force_login(reader)
+    statuses = {}
+    for instant in [
+        "2026-03-02 16:01",  # 00:01 on 3 March in Shanghai
+        "2026-03-02 23:59",
+        "2026-03-03 00:01",  # a new UTC date, still 3 March in Shanghai: the limit is reached
+        "2026-03-03 15:59",  # 23:59 on 3 March
+        "2026-03-03 16:00",  # 00:00 on 4 March
+    ]:
+        at_utc(instant)
+        statuses[instant[5:]] = download(client, document).status_code
+    assert statuses == {
+        "03-02 16:01": 200,
+        "03-02 23:59": 200,
+        "03-03 00:01": 429,
+        "03-03 15:59": 429,
+        "03-03 16:00": 200,
+    }
+
+
+def test_the_daily_limit_per_address_follows_the_sites_day(
+    client, make_document, site_settings, at_utc
+):
+    site_settings.daily_downloads_per_ip = 1
+    site_settings.save()
+    document = make_document()
+    statuses = {}
+    for instant in [
+        "2026-03-02 15:59",  # 23:59 on 2 March in Shanghai
+        "2026-03-02 16:01",  # 00:01 on 3 March
+        "2026-03-03 00:01",  # a new UTC date, still 3 March
+        "2026-03-03 16:01",  # 00:01 on 4 March
+    ]:
+        at_utc(instant)
+        statuses[instant[5:]] = download(client, document).status_code
+    assert statuses == {
+        "03-02 15:59": 200,
+        "03-02 16:01": 200,
+        "03-03 00:01": 429,
+        "03-03 16:01": 200,
+    }
+    assert Download.objects.filter(ip="127.0.0.1").count() == 3
+
+
 def test_a_download_ban_stops_downloads(client, reader, make_document):
     Punishment.objects.create(user=reader, kind="download", reason="滥用下载")
     client.force_login(reader)

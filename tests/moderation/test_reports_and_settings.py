@@ -1,5 +1,7 @@
 """Reports reach a queue grouped by document; settings are edited in the admin; all is logged."""
 
+import datetime as dt
+
 import pytest
 
 from tests.factories import published_document
@@ -158,6 +160,23 @@ def test_dashboard_counts(client, admin_user, user, reported):
         "文件损坏",
     ]:
         assert text in page, text
+
+
+def test_the_dashboard_counts_downloads_by_the_sites_day(
+    client, admin_user, reader, make_document, at_utc
+):
+    from wenku.library.downloads import download
+
+    document = make_document()
+    for instant in ["2026-03-02 15:59", "2026-03-02 16:01", "2026-03-03 00:01"]:
+        at_utc(instant)  # 23:59 on 2 March, then 00:01 and 08:01 on 3 March in Shanghai
+        download(reader, document)
+    at_utc("2026-03-03 01:00")
+    client.force_login(admin_user)
+    per_day = client.get("/moderation/").context["per_day"]
+    downloads = {day: n for day, _uploads, n in per_day}
+    assert list(downloads)[-2:] == [dt.date(2026, 3, 2), dt.date(2026, 3, 3)]
+    assert (downloads[dt.date(2026, 3, 2)], downloads[dt.date(2026, 3, 3)]) == (1, 2)
 
 
 def test_the_category_admin_shows_the_tree_in_order(client, admin_user):

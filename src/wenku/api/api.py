@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import File, Form, NinjaAPI, Schema, Status
+from ninja import Field, File, Form, NinjaAPI, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.security import APIKeyCookie, HttpBearer
@@ -51,6 +51,11 @@ class DocumentOut(Schema):
     id: int
     title: str
     status: str
+    # `status: ready` alone does not say whether the document is public: moderation may hold it.
+    review: Document.Review = Field(
+        description="审核：auto 无需审核，pending 待审核，approved 审核通过，rejected 审核未通过，"
+        "hidden 已屏蔽；在转换完成时决定"
+    )
     format: str
     size: int
     pages: int
@@ -66,6 +71,7 @@ class DocumentOut(Schema):
             id=document.number,
             title=document.title,
             status=document.status,
+            review=document.review,
             format=document.format,
             size=document.size,
             pages=document.page_count,

@@ -1,4 +1,11 @@
-"""Errors of the conversion pipeline, each carrying a message a user can act on."""
+"""Errors of the conversion pipeline, each carrying a message a user can act on.
+
+`message` is a sentence for the uploader, in their language, without paths or tool output;
+`detail` is what the tool said (LibreOffice's, qpdf's or pdfium's own words), for the log and for
+staff only.
+"""
+
+from django.utils.translation import gettext as _
 
 
 class ConversionError(Exception):
@@ -8,10 +15,11 @@ class ConversionError(Exception):
     (a time-out, LibreOffice crashing) are worth another attempt.
     """
 
-    def __init__(self, message: str, *, permanent: bool = True) -> None:
+    def __init__(self, message: str, *, permanent: bool = True, detail: str = "") -> None:
         super().__init__(message)
         self.message = message
         self.permanent = permanent
+        self.detail = detail
 
     def __str__(self) -> str:
         return self.message
@@ -20,11 +28,14 @@ class ConversionError(Exception):
 class RejectedFile(ConversionError):
     """The file is refused before anything is stored or converted."""
 
-    def __init__(self, message: str, code: str = "invalid") -> None:
-        super().__init__(message, permanent=True)
+    def __init__(self, message: str, code: str = "invalid", *, detail: str = "") -> None:
+        super().__init__(message, permanent=True, detail=detail)
         self.code = code
 
 
 class StepTimeout(ConversionError):
     def __init__(self, step: str, seconds: float) -> None:
-        super().__init__(f"{step}超时（超过 {seconds:.0f} 秒）", permanent=False)
+        super().__init__(
+            _("%(step)s超时（超过 %(seconds).0f 秒）") % {"step": step, "seconds": seconds},
+            permanent=False,
+        )

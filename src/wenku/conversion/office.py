@@ -19,6 +19,8 @@ import time
 import xmlrpc.client
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 from wenku.config import CONFIG
 
 from .errors import ConversionError, StepTimeout
@@ -78,6 +80,7 @@ class OfficeConverter:
         self.port = 0
         self.conversions = 0
         self.starts = 0
+        self.recycled = 0
 
     # -- unoserver lifecycle -------------------------------------------------------------
     def _pythonpath(self) -> Path:
@@ -123,14 +126,22 @@ class OfficeConverter:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise ConversionError("LibreOffice 服务启动失败", permanent=False)
+                raise ConversionError(
+                    _("转换服务启动失败，稍后将自动重试。"),
+                    permanent=False,
+                    detail="unoserver exited",
+                )
             try:
                 self._proxy(5).info()
                 return
             except (OSError, xmlrpc.client.Error):
                 time.sleep(0.25)
         self.stop()
-        raise ConversionError("LibreOffice 服务启动超时", permanent=False)
+        raise ConversionError(
+            _("转换服务启动超时，稍后将自动重试。"),
+            permanent=False,
+            detail="unoserver start timeout",
+        )
 
     def stop(self) -> None:
         # unoserver does not exit promptly on SIGTERM; its soffice child is in its group.
@@ -145,9 +156,28 @@ class OfficeConverter:
             f"http://127.0.0.1:{self.port}", allow_none=True, transport=_TimeoutTransport(timeout)
         )
 
+    def rss_mb(self) -> float:
+        """Resident memory of unoserver and its LibreOffice (its process group), in MB."""
+        if not self.alive():
+            return 0.0
+        return _group_rss_mb(self.proc.pid)  # type: ignore[union-attr]
+
+    def answers(self) -> bool:
+        try:
+            self._proxy(5).info()
+        except (OSError, xmlrpc.client.Error):
+            return False
+        return True
+
     # -- conversion ------------------------------------------------------------------------
     def convert(self, src: Path, dst: Path, *, timeout: float, infilter: str | None = None) -> Path:
-        """Convert `src` to the PDF `dst` within `timeout` seconds."""
+        """Convert `src` to the PDF `dst` within `timeout` seconds.
+
+        A file LibreOffice cannot load is a permanent failure of that file: the warm instance,
+        which answered, is kept for the next document (a restart costs it ~6 s) and no cold
+        `soffice` is tried (it would fail the same way). A LibreOffice that crashed or stopped
+        answering is thrown away; the cold `soffice` then has one go at the file.
+        """
         if self.use_unoserver:
             try:
                 return self._convert_warm(src, dst, timeout, infilter)
@@ -155,9 +185,22 @@ class OfficeConverter:
                 self.stop()  # a stuck LibreOffice stays stuck: throw it away
                 raise
             except ConversionError as exc:
-                log.warning("unoserver failed (%s); falling back to cold soffice", exc)
+                if exc.permanent:
+                    raise
+                log.warning("unoserver failed (%s); falling back to cold soffice", exc.detail)
                 self.stop()
+            finally:
+                self._recycle_if_bloated()
         return convert_cold(src, dst, self.workdir / "cold-profile", timeout, infilter)
+
+    def _recycle_if_bloated(self) -> None:
+        rss = self.rss_mb()
+        if rss > CONFIG.office_max_rss_mb:
+            log.info(
+                "LibreOffice holds %.0f MB (limit %s): restarting it", rss, CONFIG.office_max_rss_mb
+            )
+            self.stop()
+            self.recycled += 1
 
     def _convert_warm(self, src: Path, dst: Path, timeout: float, infilter: str | None) -> Path:
         if not self.alive() or self.conversions >= CONFIG.unoserver_recycle_after:
@@ -169,16 +212,42 @@ class OfficeConverter:
                 str(src.resolve()), None, str(dst.resolve()), "pdf", None, [], False, infilter, None
             )
         except TimeoutError as exc:
-            raise StepTimeout("LibreOffice 转换", timeout) from exc
+            raise StepTimeout(_("LibreOffice 转换"), timeout) from exc
+        except xmlrpc.client.Fault as exc:
+            # The server answered: LibreOffice refused this file. Still there? Then it is the file.
+            if self.alive() and self.answers():
+                raise ConversionError(cannot_load_message(), detail=_short(exc)) from exc
+            raise ConversionError(crashed_message(), permanent=False, detail=_short(exc)) from exc
         except (OSError, xmlrpc.client.Error) as exc:
             if time.monotonic() - started >= timeout:
-                raise StepTimeout("LibreOffice 转换", timeout) from exc
-            raise ConversionError(f"LibreOffice 转换出错：{_short(exc)}", permanent=False) from exc
+                raise StepTimeout(_("LibreOffice 转换"), timeout) from exc
+            raise ConversionError(crashed_message(), permanent=False, detail=_short(exc)) from exc
         finally:
             self.conversions += 1
         if not dst.exists() or dst.stat().st_size == 0:
-            raise ConversionError("LibreOffice 未能生成 PDF", permanent=False)
+            raise ConversionError(cannot_load_message(), detail="unoserver wrote no PDF")
         return dst
+
+
+def cannot_load_message() -> str:
+    return _("LibreOffice 无法打开此文件：文件可能已损坏、不完整，或内容与扩展名所说的格式不符。")
+
+
+def crashed_message() -> str:
+    return _("转换程序意外退出，稍后将自动重试。")
+
+
+def _group_rss_mb(pgid: int) -> float:
+    total_pages = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        # After the command's ")": state, ppid, pgrp, ... rss is the 22nd field after it.
+        if len(fields) > 21 and int(fields[2]) == pgid:
+            total_pages += int(fields[21])
+    return total_pages * os.sysconf("SC_PAGE_SIZE") / 1024**2
 
 
 def convert_cold(
@@ -204,17 +273,23 @@ def convert_cold(
         start_new_session=True,
     )
     try:
-        _, stderr = proc.communicate(timeout=timeout)
+        stderr = proc.communicate(timeout=timeout)[1]
     except subprocess.TimeoutExpired as exc:
         _kill_group(proc)
         shutil.rmtree(outdir, ignore_errors=True)
-        raise StepTimeout("LibreOffice 转换", timeout) from exc
+        raise StepTimeout(_("LibreOffice 转换"), timeout) from exc
     produced = outdir / (src.stem + ".pdf")
     try:
         # soffice exits 0 even when it converted nothing: the file is the only proof.
         if not produced.exists() or produced.stat().st_size == 0:
-            detail = stderr.decode(errors="replace").strip()[-200:]
-            raise ConversionError(f"LibreOffice 未能生成 PDF。{detail}", permanent=False)
+            detail = stderr.decode(errors="replace").strip()[-500:]
+            # "Error: source file could not be loaded" is the file; anything else, LibreOffice.
+            loaded = "could not be loaded" not in detail
+            raise ConversionError(
+                crashed_message() if loaded and proc.returncode else cannot_load_message(),
+                permanent=not (loaded and proc.returncode),
+                detail=f"soffice exit {proc.returncode}: {detail}",
+            )
         produced.replace(dst)
     finally:
         shutil.rmtree(outdir, ignore_errors=True)

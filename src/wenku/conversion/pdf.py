@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import io
+import logging
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+from django.utils.translation import gettext as _
 from PIL import Image
 
 from wenku.config import CONFIG
 
-from .errors import ConversionError, RejectedFile, StepTimeout
+from .errors import RejectedFile, StepTimeout
+
+log = logging.getLogger("wenku.conversion")
 
 
 @dataclass
@@ -35,26 +40,59 @@ def repair_pdf(path: Path, out: Path) -> Path:
         with pikepdf.open(path) as pdf:
             pdf.save(out)
     except pikepdf.PasswordError as exc:
-        raise RejectedFile("PDF 已加密，需要密码才能打开。", code="encrypted") from exc
+        raise RejectedFile(encrypted_message(), code="encrypted") from exc
     except Exception as exc:  # noqa: BLE001 - qpdf reports many kinds of damage
-        raise RejectedFile(f"PDF 文件已损坏，无法修复：{exc}", code="malformed") from exc
+        log.info("qpdf could not repair %s: %s", path.name, exc)
+        raise RejectedFile(
+            _("PDF 文件已损坏，无法修复（文件可能不完整，请重新导出或下载后再上传）。"),
+            code="malformed",
+            detail=f"qpdf: {exc}",
+        ) from exc
     try:
         pdfium.PdfDocument(str(out)).close()
     except pdfium.PdfiumError as exc:
         out.unlink(missing_ok=True)
-        raise RejectedFile("PDF 文件已损坏，修复后仍无法打开。", code="malformed") from exc
+        raise RejectedFile(
+            _("PDF 文件已损坏，修复后仍无法打开。"), code="malformed", detail=f"pdfium: {exc}"
+        ) from exc
     return out
 
 
+def encrypted_message() -> str:
+    return _("PDF 已加密，需要密码才能打开。请去除密码后重新上传。")
+
+
 def open_pdf(path: Path) -> tuple[pdfium.PdfDocument, Path]:
-    """Open a PDF, repairing it first when pdfium cannot read it as it is."""
+    """Open a PDF, repairing it first when pdfium cannot read it as it is.
+
+    Forms are initialised before any page is loaded (pdfium draws filled-in form fields only
+    then); a PDF that is only an XFA form is refused, since pdfium has no XFA and its one page
+    is the "Please wait..." placeholder that Adobe Reader replaces."""
     try:
-        return pdfium.PdfDocument(str(path)), path
+        pdf = pdfium.PdfDocument(str(path))
+        opened = path
     except pdfium.PdfiumError as exc:
         if getattr(exc, "err_code", None) == 4:
-            raise RejectedFile("PDF 已加密，需要密码才能打开。", code="encrypted") from exc
-    repaired = repair_pdf(path, path.with_name(path.stem + ".repaired.pdf"))
-    return pdfium.PdfDocument(str(repaired)), repaired
+            raise RejectedFile(encrypted_message(), code="encrypted") from exc
+        opened = repair_pdf(path, path.with_name(path.stem + ".repaired.pdf"))
+        pdf = pdfium.PdfDocument(str(opened))
+    try:
+        if pdf.get_formtype() == pdfium_c.FORMTYPE_XFA_FULL:
+            raise RejectedFile(
+                _(
+                    "这是 XFA 动态表单 PDF：页面内容只在 Adobe Acrobat/Reader 中生成，"
+                    "文件本身只有一页“请稍候”提示，无法预览。请在 Adobe Reader 中打印为 PDF "
+                    "后上传。"
+                ),
+                code="xfa",
+            )
+        pdf.init_forms()
+    except BaseException:
+        pdf.close()
+        if opened != path:
+            opened.unlink(missing_ok=True)
+        raise
+    return pdf, opened
 
 
 def encode_webp(image: Image.Image) -> bytes:
@@ -87,25 +125,37 @@ def extract_pages(
     previewable: Callable[[int], int],
     on_progress: Callable[[int, int], None] | None = None,
     width: int | None = None,
+    skipped: list[int] | None = None,
 ) -> Iterator[PageResult]:
     """Yield every page's text, with a WebP image for the first `previewable(count)` pages.
 
     Each page has its own time limit, so one pathological page cannot hold a worker forever.
+    A page pdfium cannot load (a broken page object, a loop in the page tree) is left out and
+    its number in the file appended to `skipped`: the document keeps the pages that render, and
+    yielded pages are numbered without gaps. A PDF none of whose pages loads is refused.
     """
     width = width or CONFIG.preview_width
     pdf, opened = open_pdf(pdf_path)
     try:
         count = len(pdf)
         if count == 0:
-            raise ConversionError("PDF 没有任何页面。")
+            raise RejectedFile(_("PDF 没有任何页面。"), code="malformed")
         render_upto = min(count, max(previewable(count), 0))
+        number = 0
         for index in range(count):
             started = time.monotonic()
-            page = pdf[index]
+            try:
+                page = pdf[index]
+            except pdfium.PdfiumError as exc:
+                log.warning("%s: page %s cannot be loaded: %s", pdf_path.name, index + 1, exc)
+                if skipped is not None:
+                    skipped.append(index + 1)
+                continue
+            number += 1
             try:
                 width_pt, height_pt = page.get_size()
-                result = PageResult(index + 1, page_text(page), width_pt, height_pt)
-                if index < render_upto:
+                result = PageResult(number, page_text(page), width_pt, height_pt)
+                if number <= render_upto:
                     image = render_page(page, width)
                     result.image = encode_webp(image)
                     result.image_width, result.image_height = image.size
@@ -116,10 +166,15 @@ def extract_pages(
                 page.close()
             elapsed = time.monotonic() - started
             if elapsed > limit:
-                raise StepTimeout(f"第 {index + 1} 页渲染", limit)
+                raise StepTimeout(_("第 %(page)s 页渲染") % {"page": index + 1}, limit)
             if on_progress:
                 on_progress(index + 1, count)
             yield result
+        if number == 0:
+            raise RejectedFile(
+                _("PDF 文件已损坏：%(count)s 个页面都无法读取。") % {"count": count},
+                code="malformed",
+            )
     finally:
         pdf.close()
         if opened != pdf_path:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from .detect import Detected
+from .detect import Detected, decrypt_default_password
 from .office import HTML_FILTER, OfficeConverter, office_timeout
-from .prepare import csv_to_xlsx, epub_to_html, txt_to_html
+from .prepare import csv_to_xlsx, epub_to_html, txt_to_docx
 
 
 def to_pdf(
@@ -20,8 +20,8 @@ def to_pdf(
     out = workdir / "converted.pdf"
     fmt = detected.format
     if fmt == "txt":
-        html = txt_to_html(src, workdir / "text.html", detected.text_encoding or "utf-8", title)
-        return converter.convert(html, out, timeout=timeout, infilter=HTML_FILTER)
+        docx = txt_to_docx(src, workdir / "text.docx", detected.text_encoding or "utf-8")
+        return converter.convert(docx, out, timeout=timeout)
     if fmt == "csv":
         xlsx = csv_to_xlsx(src, workdir / "table.xlsx", detected.text_encoding or "utf-8")
         return converter.convert(xlsx, out, timeout=timeout)
@@ -29,8 +29,10 @@ def to_pdf(
         html, _ = epub_to_html(src, workdir / "book.html")
         return converter.convert(html, out, timeout=timeout, infilter=HTML_FILTER)
     # LibreOffice picks its import filter partly by extension: give it the detected one.
-    named = workdir / f"source.{fmt}"
-    if src.suffix.lower() != f".{fmt}":
+    named = workdir / f"source.{detected.suffix}"
+    if detected.default_password:
+        src = decrypt_default_password(src, named)
+    elif src.suffix.lower() != f".{detected.suffix}":
         shutil.copyfile(src, named)
         src = named
     return converter.convert(src, out, timeout=timeout)

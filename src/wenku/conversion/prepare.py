@@ -1,12 +1,14 @@
 """Turn formats LibreOffice reads badly into ones it reads well, before conversion.
 
-- TXT: decoded by us (UTF-8, UTF-16 or GB18030 as detected) and written as HTML, so no guess of
-  LibreOffice's decides the encoding of Chinese text.
-- CSV: decoded by us and written as an XLSX sheet, so columns and encoding are right.
+- TXT: decoded by us (in the encoding `textcodec` detected) and written as a DOCX, so no guess
+  of LibreOffice's decides the encoding.
+- CSV: decoded by us and written as an XLSX sheet with column widths, so columns, encoding and
+  every cell's whole text are right.
 - EPUB: LibreOffice cannot import EPUB. We read the book's spine and join its chapters into one
   HTML file (text, headings, lists, tables and the book's own images), which LibreOffice Writer
   paginates. Scripts, styles and anything pointing outside the book are dropped; parsing goes
-  through defusedxml, so entities cannot be expanded.
+  through defusedxml, so declared entities cannot be expanded (XHTML's named ones are written
+  as character references first).
 """
 
 from __future__ import annotations
@@ -15,13 +17,17 @@ import csv
 import html
 import io
 import posixpath
+import re
+import unicodedata
 import zipfile
+from html.entities import name2codepoint
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
 from defusedxml import ElementTree as SafeET
 
 from .errors import ConversionError
+from .textcodec import decode
 
 HTML_HEAD = (
     "<!DOCTYPE html><html><head><meta charset='utf-8'><title>{title}</title>"
@@ -31,28 +37,163 @@ HTML_HEAD = (
 )
 
 
-def txt_to_html(src: Path, dst: Path, encoding: str, title: str) -> Path:
-    text = src.read_bytes().decode(encoding, errors="replace")
-    paragraphs = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    body = "".join(f"<p>{html.escape(p) or '&nbsp;'}</p>" for p in paragraphs)
-    dst.write_text(HTML_HEAD.format(title=html.escape(title)) + body + "</body></html>", "utf-8")
+def txt_to_docx(src: Path, dst: Path, encoding: str) -> Path:
+    """The text as a DOCX: a paragraph per line, form feeds as page breaks.
+
+    A DOCX rather than HTML because LibreOffice's HTML import loses some characters outside the
+    BMP (U+20000 and U+20001 vanished, as characters and as `&#131072;`), and because runs of
+    such characters can be given a font that has them (HanaMinB) instead of leaving them to
+    glyph fallback, which LibreOffice writes at the end of the line in the PDF's text order.
+    The XML is written directly: python-docx takes seconds for a novel-length text.
+    """
+    text = decode(src.read_bytes(), encoding).replace("\r\n", "\n").replace("\r", "\n")
+    body: list[str] = []
+    for line in text.split("\n"):
+        runs = []
+        for page, chunk in enumerate(line.split("\f")):
+            if page:
+                runs.append('<w:r><w:br w:type="page"/></w:r>')
+            runs.extend(_runs(chunk))
+        body.append(f"<w:p>{''.join(runs)}</w:p>")
+    document = DOCX_DOCUMENT.format(body="".join(body))
+    with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", DOCX_CONTENT_TYPES)
+        zf.writestr("_rels/.rels", DOCX_RELS)
+        zf.writestr("word/_rels/document.xml.rels", DOCX_DOCUMENT_RELS)
+        zf.writestr("word/styles.xml", DOCX_STYLES)
+        zf.writestr("word/document.xml", document)
     return dst
 
 
-def csv_to_xlsx(src: Path, dst: Path, encoding: str) -> Path:
-    from openpyxl import Workbook
+# Characters XML 1.0 cannot hold (controls other than tab and line breaks).
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffe\uffff]")
+# Runs outside the BMP (CJK Extension B and beyond) get a font that has them.
+_ASTRAL = re.compile("([\U00010000-\U0010ffff]+)")
+ASTRAL_FONT = "HanaMinB"
+_TAB = "</w:t><w:tab/><w:t xml:space='preserve'>"
 
-    text = src.read_bytes().decode(encoding, errors="replace")
+
+def _runs(text: str) -> list[str]:
+    runs = []
+    for i, part in enumerate(_ASTRAL.split(_XML_INVALID.sub("", text))):
+        if not part:
+            continue
+        escaped = html.escape(part, quote=False).replace(
+            "\t", "</w:t><w:tab/><w:t xml:space='preserve'>"
+        )
+        font = (
+            f'<w:rPr><w:rFonts w:ascii="{ASTRAL_FONT}" w:hAnsi="{ASTRAL_FONT}"'
+            f' w:eastAsia="{ASTRAL_FONT}" w:cs="{ASTRAL_FONT}"/></w:rPr>'
+            if i % 2
+            else ""
+        )
+        runs.append(f"<w:r>{font}<w:t xml:space='preserve'>{escaped}</w:t></w:r>")
+    return runs
+
+
+_W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+DOCX_CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels"'
+    ' ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-'
+    'officedocument.wordprocessingml.document.main+xml"/>'
+    '<Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-'
+    'officedocument.wordprocessingml.styles+xml"/></Types>'
+)
+DOCX_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships/officeDocument" Target="word/document.xml"/></Relationships>'
+)
+DOCX_DOCUMENT_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships/styles" Target="styles.xml"/></Relationships>'
+)
+# 12 pt, 1.5 lines, Noto Serif CJK for CJK and Liberation Serif for Latin/Cyrillic.
+DOCX_STYLES = (
+    f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:styles {_W}>'
+    '<w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="Liberation Serif"'
+    ' w:hAnsi="Liberation Serif" w:eastAsia="Noto Serif CJK SC" w:cs="Liberation Serif"/>'
+    '<w:sz w:val="24"/><w:lang w:val="en-US" w:eastAsia="zh-CN"/></w:rPr></w:rPrDefault>'
+    '<w:pPrDefault><w:pPr><w:spacing w:after="0" w:line="360" w:lineRule="auto"/></w:pPr>'
+    "</w:pPrDefault></w:docDefaults></w:styles>"
+)
+# A4 with 2.5 cm margins.
+DOCX_DOCUMENT = (
+    f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document {_W}><w:body>'
+    '{body}<w:sectPr><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1417" w:right="1417"'
+    ' w:bottom="1417" w:left="1417" w:header="720" w:footer="720" w:gutter="0"/></w:sectPr>'
+    "</w:body></w:document>"
+)
+
+
+def csv_to_xlsx(src: Path, dst: Path, encoding: str) -> Path:
+    """A sheet LibreOffice paginates with every cell readable.
+
+    Columns are as wide as their longest cell (CJK characters count double), up to
+    `MAX_COLUMN_WIDTH`; longer cells wrap inside that width instead of being cut at the next
+    column. A table wider than a portrait page is laid out landscape, and one wider than that
+    is scaled to the page's width (down to about half size) rather than split across pages.
+    """
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment
+    from openpyxl.utils import get_column_letter
+
+    text = decode(src.read_bytes(), encoding)
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
     except csv.Error:
         dialect = csv.excel
+    widths: list[int] = []
+    for row in csv.reader(io.StringIO(text), dialect):
+        for index, value in enumerate(row):
+            width = display_width(value)
+            if index == len(widths):
+                widths.append(width)
+            elif width > widths[index]:
+                widths[index] = width
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Sheet1")
+    for index, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = min(width + 2, MAX_COLUMN_WIDTH)
+    total = sum(min(w + 2, MAX_COLUMN_WIDTH) for w in widths)
+    if total > PORTRAIT_WIDTH:
+        ws.page_setup.orientation = "landscape"
+    if total > LANDSCAPE_WIDTH:
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+    wrap = Alignment(wrap_text=True, vertical="top")
     for row in csv.reader(io.StringIO(text), dialect):
-        ws.append([_cell(value) for value in row])
+        cells = []
+        for value in row:
+            if display_width(value) + 2 > MAX_COLUMN_WIDTH:
+                cell = WriteOnlyCell(ws, value=value)
+                cell.alignment = wrap
+                cells.append(cell)
+            else:
+                cells.append(_cell(value))
+        ws.append(cells)
     wb.save(dst)
     return dst
+
+
+# Column widths in Excel's units (about one Latin character of the default font).
+MAX_COLUMN_WIDTH = 60
+PORTRAIT_WIDTH = 95
+LANDSCAPE_WIDTH = 140
+
+
+def display_width(value: str) -> int:
+    """Width of a cell's text in Latin characters: wide (CJK, full-width) ones count two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in value)
 
 
 def _cell(value: str) -> str | int | float:
@@ -115,11 +256,30 @@ def epub_to_html(src: Path, dst: Path) -> tuple[Path, str]:
 
 def _parse(zf: zipfile.ZipFile, name: str) -> Element:
     try:
-        return SafeET.fromstring(zf.read(name), forbid_dtd=False)
+        return SafeET.fromstring(_numeric_entities(zf.read(name)), forbid_dtd=False)
     except SafeET.ParseError as exc:
         raise ConversionError(f"EPUB 中的 {name} 不是有效的 XML：{exc}") from exc
     except Exception as exc:  # defusedxml's EntitiesForbidden and friends
         raise ConversionError(f"EPUB 中的 {name} 含有被禁止的实体声明。") from exc
+
+
+XML_ENTITIES = {"amp", "lt", "gt", "quot", "apos"}
+NAMED_ENTITY = re.compile(rb"&([A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def _numeric_entities(data: bytes) -> bytes:
+    """XHTML's named entities (&nbsp; &copy; &mdash;...) as character references.
+
+    They are legal in an EPUB's XHTML (its DTD declares them) but an XML parser that reads no
+    DTD knows only the five of XML itself and stops at the first `&nbsp;`."""
+
+    def numeric(match: re.Match[bytes]) -> bytes:
+        name = match.group(1).decode()
+        if name in XML_ENTITIES or name not in name2codepoint:
+            return match.group(0)
+        return b"&#%d;" % name2codepoint[name]
+
+    return NAMED_ENTITY.sub(numeric, data)
 
 
 def _chapter_html(zf: zipfile.ZipFile, name: str, media_dir: Path) -> str:

@@ -20,12 +20,14 @@ import uuid
 from contextlib import suppress
 from pathlib import Path
 
+import pypdfium2 as pdfium
 from django.conf import settings
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from wenku.config import CONFIG
 from wenku.library import publication
@@ -99,10 +101,16 @@ def run_conversion(document_id: int) -> dict:
     try:
         _convert(document, workdir)
     except ConversionError as exc:
+        if exc.detail:
+            log.warning("document %s: %s (%s)", document.pk, exc.message, exc.detail)
         _fail(document, exc)
+    except pdfium.PdfiumError as exc:  # the file: pdfium gives the same answer every time
+        log.warning("document %s: pdfium: %s", document.pk, exc)
+        _fail(document, ConversionError(pdf_unreadable_message(), detail=f"pdfium: {exc}"))
     except Exception as exc:  # noqa: BLE001 - a bug must not leave the document converting
         log.exception("conversion of document %s crashed", document.pk)
-        _fail(document, ConversionError(f"内部错误：{type(exc).__name__}", permanent=False))
+        message = _("转换时发生内部错误，稍后将自动重试。")
+        _fail(document, ConversionError(message, permanent=False, detail=repr(exc)[:500]))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     document.refresh_from_db()
@@ -144,7 +152,8 @@ def _convert(document: Document, workdir: Path) -> None:
         document.page_count = count
         return min(count, document.effective_preview_limit())
 
-    for result in extract_pages(pdf_path, previewable=previewable):
+    skipped: list[int] = []
+    for result in extract_pages(pdf_path, previewable=previewable, skipped=skipped):
         page = Page(
             document=document,
             number=result.number,
@@ -171,7 +180,11 @@ def _convert(document: Document, workdir: Path) -> None:
             pdf_name = default_storage.save(
                 f"pdfs/{document.pk}-{uuid.uuid4().hex[:8]}.pdf", File(f)
             )
-    _publish(document, pages, pdf_name)
+    notice = ""
+    if skipped:
+        shown = "、".join(str(n) for n in skipped[:10]) + ("…" if len(skipped) > 10 else "")
+        notice = _("原文件第 %(pages)s 页已损坏，无法显示，已略过。") % {"pages": shown}
+    _publish(document, pages, pdf_name, notice=notice)
 
 
 def _delete_page_files(document: Document) -> None:
@@ -183,7 +196,7 @@ def _delete_page_files(document: Document) -> None:
 
 
 @transaction.atomic
-def _publish(document: Document, pages: list[Page], pdf_name: str) -> None:
+def _publish(document: Document, pages: list[Page], pdf_name: str, *, notice: str = "") -> None:
     owned = (
         Document.objects.select_for_update()
         .filter(pk=document.pk, lease_owner=WORKER_ID, status=Document.Status.CONVERTING)
@@ -204,7 +217,8 @@ def _publish(document: Document, pages: list[Page], pdf_name: str) -> None:
         pdf=pdf_name,
         progress=100,
         stage="",
-        error="",
+        error=notice,
+        error_detail="",
         lease_owner="",
         lease_expires_at=None,
         converted_at=timezone.now(),
@@ -214,13 +228,21 @@ def _publish(document: Document, pages: list[Page], pdf_name: str) -> None:
     publication.converted(document)
 
 
+def pdf_unreadable_message() -> str:
+    return _("PDF 文件已损坏：页面内容无法读取。请重新导出 PDF 后上传。")
+
+
 def _fail(document: Document, exc: ConversionError) -> None:
     document.refresh_from_db()
-    _give_up_or_retry(document, exc.message, permanent=exc.permanent, owner=WORKER_ID)
+    _give_up_or_retry(
+        document, exc.message, permanent=exc.permanent, owner=WORKER_ID, detail=exc.detail
+    )
 
 
 @transaction.atomic
-def _give_up_or_retry(document: Document, message: str, *, permanent: bool, owner: str) -> None:
+def _give_up_or_retry(
+    document: Document, message: str, *, permanent: bool, owner: str, detail: str = ""
+) -> None:
     mine = Document.objects.filter(
         pk=document.pk, status=Document.Status.CONVERTING, lease_owner=owner
     )
@@ -228,17 +250,19 @@ def _give_up_or_retry(document: Document, message: str, *, permanent: bool, owne
         "lease_owner": "",
         "lease_expires_at": None,
         "stage": "",
+        "error_detail": detail,
         "updated_at": timezone.now(),
     }
     attempts = document.attempts
     if permanent or attempts >= CONFIG.max_attempts:
-        suffix = f"（已尝试 {attempts} 次）" if attempts > 1 else ""
+        suffix = _("（已尝试 %(n)s 次）") % {"n": attempts} if attempts > 1 else ""
         mine.update(status=Document.Status.FAILED, error=message + suffix, progress=0, **common)
         return
     delay = CONFIG.retry_backoff * 2 ** (attempts - 1)
     updated = mine.update(
         status=Document.Status.QUEUED,
-        error=f"第 {attempts} 次转换失败：{message}。将在 {delay:.0f} 秒后自动重试。",
+        error=_("第 %(n)s 次转换失败：%(message)s 将在 %(delay).0f 秒后自动重试。")
+        % {"n": attempts, "message": message, "delay": delay},
         progress=0,
         **common,
     )
@@ -257,7 +281,7 @@ def _pid_alive(pid: int) -> bool:
 
 
 def _owner_dead(owner: str) -> bool:
-    host, _, rest = owner.partition(":")
+    host, _sep, rest = owner.partition(":")
     pid = rest.partition(":")[0]
     return host == HOSTNAME and pid.isdigit() and not _pid_alive(int(pid))
 
@@ -276,7 +300,7 @@ def recover_abandoned() -> int:
         _mark_task_lost(document)
         _give_up_or_retry(
             document,
-            "转换进程意外中断或超时",
+            _("转换进程意外中断或超时"),
             permanent=False,
             owner=document.lease_owner,
         )

@@ -71,8 +71,8 @@ class DocumentAdmin(AuditedAdmin):
     readonly_fields = [
         "number", "sha256", "format", "size", "original", "pdf", "page_count",
         "preview_page_count", "status", "progress", "stage", "attempts", "error",
-        "review_flags", "reviewed_by", "reviewed_at", "view_count", "download_count",
-        "favorite_count", "created_at", "converted_at",
+        "error_detail", "text_encoding", "review_flags", "reviewed_by", "reviewed_at",
+        "view_count", "download_count", "favorite_count", "created_at", "converted_at",
     ]  # fmt: skip
     actions = ["reconvert_selected"]
     change_list_template = "admin/library/document/change_list.html"

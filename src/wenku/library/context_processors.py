@@ -1,4 +1,4 @@
-import datetime as dt
+from django.utils import timezone
 
 from wenku.moderation.models import SiteSettings
 
@@ -8,5 +8,6 @@ def site(request):
     return {
         "site": settings,
         "site_name": settings.site_name,
-        "current_year": dt.date.today().year,
+        # The site's year, not the process's: it turns at midnight in the site's time zone.
+        "current_year": timezone.localdate().year,
     }

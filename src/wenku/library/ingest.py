@@ -190,14 +190,16 @@ def ingest(
             if stored != name:  # another upload of the same bytes stored it meanwhile
                 default_storage.delete(stored)
         return _create(
-            meta, title, tags, category, uploader, filename, detected.format, size, sha256, name
+            meta, title, tags, category, uploader, filename, detected, size, sha256, name
         )
     finally:
         if copied:
             path.unlink(missing_ok=True)
 
 
-def _create(meta, title, tags, category, uploader, filename, fmt, size, sha256, name) -> Document:
+def _create(
+    meta, title, tags, category, uploader, filename, detected, size, sha256, name
+) -> Document:
     from wenku.conversion.runner import enqueue
 
     try:
@@ -208,7 +210,8 @@ def _create(meta, title, tags, category, uploader, filename, fmt, size, sha256, 
                 category=category,
                 uploader=uploader,
                 original_filename=filename,
-                format=fmt,
+                format=detected.format,
+                text_encoding=detected.text_encoding or "",
                 size=size,
                 sha256=sha256,
                 original=name,

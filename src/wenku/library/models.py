@@ -158,6 +158,8 @@ class Document(models.Model):
     original_filename = models.CharField(_("原文件名"), max_length=255)
     format = models.CharField(_("格式"), max_length=8, choices=Format.choices)
     size = models.BigIntegerField(_("大小（字节）"))
+    # The encoding a text upload (TXT, CSV) was read in, as detected from its bytes.
+    text_encoding = models.CharField(_("文本编码"), max_length=20, blank=True)
     sha256 = models.CharField(_("SHA-256"), max_length=64, unique=True, editable=False)
     original = models.FileField(_("原文件"), max_length=255)
     pdf = models.FileField(_("PDF 版本"), max_length=255, blank=True)
@@ -196,7 +198,9 @@ class Document(models.Model):
     progress = models.PositiveSmallIntegerField(_("转换进度"), default=0)
     stage = models.CharField(_("当前步骤"), max_length=40, blank=True)
     attempts = models.PositiveSmallIntegerField(_("转换次数"), default=0)
+    # `error` is a sentence for the uploader; `error_detail` what the tools said, for staff only.
     error = models.TextField(_("错误信息"), blank=True)
+    error_detail = models.TextField(_("错误详情（仅管理员可见）"), blank=True)
     # Who is converting the document, and until when that claim holds without a heartbeat.
     lease_owner = models.CharField(max_length=64, blank=True, editable=False)
     lease_expires_at = models.DateTimeField(null=True, blank=True, editable=False)

@@ -50,7 +50,16 @@ class Command(BaseCommand):
         docs: dict[int, dict] = {}
         quiet = o["json"] or not sys.stderr.isatty()
         for path in tqdm(files, desc="上传", unit="个", disable=None if not quiet else True):
-            row = {"file": str(path), "id": None, "status": "rejected", "pages": 0, "error": ""}
+            # `review` is the document's `Document.Review` value (None when none was made), as
+            # `status: ready` alone does not say whether moderation holds the document back.
+            row = {
+                "file": str(path),
+                "id": None,
+                "status": "rejected",
+                "review": None,
+                "pages": 0,
+                "error": "",
+            }
             results.append(row)
             if not path.is_file():
                 row["error"] = "文件不存在或不是普通文件。"
@@ -66,12 +75,12 @@ class Command(BaseCommand):
                 document = ingest(path, path.name, user, meta)
             except Duplicate as exc:
                 row.update(id=exc.existing.number, status="duplicate", error=exc.message)
-                row["pages"] = exc.existing.page_count
+                row.update(pages=exc.existing.page_count, review=exc.existing.review)
                 continue
             except IngestError as exc:
                 row["error"] = exc.message
                 continue
-            row.update(id=document.number, status=document.status)
+            row.update(id=document.number, status=document.status, review=document.review)
             docs[document.pk] = row
 
         if o["wait"] and docs:
@@ -85,6 +94,9 @@ class Command(BaseCommand):
                 line = f"{row['status']:>10}  {row['file']}"
                 if row["id"]:
                     line += f"  → 文档 {row['id']}（{row['pages']} 页）"
+                held = _held(row)
+                if held:
+                    line += f"  {held}"
                 if row["error"]:
                     line += f"  {row['error']}"
                 self.stdout.write(line)
@@ -118,7 +130,10 @@ class Command(BaseCommand):
                 for doc in Document.objects.filter(pk__in=pending):
                     if doc.status in (Document.Status.READY, Document.Status.FAILED):
                         docs[doc.pk].update(
-                            status=doc.status, pages=doc.page_count, error=doc.error
+                            status=doc.status,
+                            pages=doc.page_count,
+                            error=doc.error,
+                            review=doc.review,
                         )
                         pending.discard(doc.pk)
                         bar.update(1)
@@ -132,6 +147,18 @@ class Command(BaseCommand):
                 supervisor.stop()
         for pk in pending:
             docs[pk].update(status="failed", error="等待转换超时（文档仍在队列中）。")
+
+
+def _held(row: dict) -> str:
+    """Why a converted document is not public yet, in words; "" when nothing holds it."""
+    review = row["review"]
+    if row["status"] not in (Document.Status.READY, "duplicate") or not review:
+        return ""
+    if review in Document.Review.PASSED:
+        return ""
+    if review == Document.Review.PENDING:
+        return "待审核，审核通过后公开"
+    return f"{Document.Review(review).label}，未公开"
 
 
 def _default_workers() -> int:
