@@ -221,3 +221,27 @@ def test_nothing_is_left_in_the_temporary_folder(user, tmp_docs, client):
     with bomb.open("rb") as f:
         client.post("/upload/", {"files": f, "price": 0})
     assert set(os.listdir(tmp)) == before
+
+
+ENGLISH = {
+    "empty": "empty",
+    "malformed": "not a valid DOCX",
+    "zip_bomb": "zip bomb",
+    "xxe": "XXE",
+    "encrypted": "password",
+    "unsupported": "Unsupported",
+}
+
+
+@pytest.mark.parametrize(("name", "builder", "code", "words"), REFUSED)
+def test_refusals_speak_the_readers_language(name, builder, code, words, user, client, tmp_docs):
+    client.force_login(user)
+    path = _build(builder, tmp_docs, name)
+    with path.open("rb") as f:
+        english = client.post("/upload/", {"files": f, "price": 0}, HTTP_ACCEPT_LANGUAGE="en")
+    with path.open("rb") as f:
+        chinese = client.post("/upload/", {"files": f, "price": 0}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert ENGLISH[code] in english.content.decode()
+    assert words in chinese.content.decode()
+    if any("\u4e00" <= ch <= "\u9fff" for ch in words):
+        assert words not in english.content.decode()
