@@ -114,8 +114,7 @@ def test_the_document_page_in_chinese_is_unchanged(client, document):
 def test_the_cached_anonymous_page_is_per_language(client, document, settings):
     from wenku.config import CONFIG
 
-    if not CONFIG.page_cache_seconds:
-        pytest.skip("the page cache is off")
+    assert CONFIG.page_cache_seconds, "the page cache is on by default; this test needs it"
     url = document.get_absolute_url()
     for _ in range(2):
         assert "Document No." in html(client, url, **EN)
