@@ -31,6 +31,18 @@ def pytest_configure(config):
                 call_command("compilemessages", verbosity=0)
 
 
+@pytest.fixture(autouse=True)
+def site_language():
+    """Each test starts in the site's language: a request in English leaves English active in
+    its thread, and messages made outside a request (a worker's) would follow it."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def user(db, django_user_model):
     return django_user_model.objects.create_user("uploader1", password="pw-123456-abc")

@@ -26,7 +26,7 @@ from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from wenku.config import CONFIG
@@ -93,6 +93,13 @@ def claim(document_id: int) -> Document | None:
 
 
 def run_conversion(document_id: int) -> dict:
+    # Messages stored on the document are written in the site's language, whatever a request
+    # served earlier in this thread had activated.
+    with translation.override(settings.LANGUAGE_CODE):
+        return _run_conversion(document_id)
+
+
+def _run_conversion(document_id: int) -> dict:
     document = claim(document_id)
     if document is None:
         return {"document": document_id, "skipped": "not queued"}
