@@ -9,9 +9,12 @@ known (see `wenku.samples.documents`, `.realworld` and `.hostile`):
 - the classes of real files that broke conversion before: Western and Chinese fonts, TXT in
   nine encodings (Extension B included), LibreOffice's own DOCTYPEs (formula, Basic), an HTML
   altChunk, Office's default password, a filled-in form, a PDF with a broken page, a wide CSV,
-  Word/Excel 2003 XML named .doc/.xls, plain text named .doc, EPUB with XHTML entities;
+  Word/Excel 2003 XML named .doc/.xls, plain text named .doc, EPUB with XHTML entities, an
+  untidy EPUB (%-encoded names, a chapter that is not XML, one missing), an ODF template, a
+  DOCX whose main part has another name;
 - files that must be refused, each with its reason (code): empty, random bytes, zip bomb, XXE,
-  encrypted DOCX/XLSX/ODT/PDF, XFA-only form, a web page named .doc, an executable.
+  encrypted DOCX/XLSX/ODT/PDF, DRM EPUB, XFA-only form, web pages (named .doc and .html), an
+  executable, a DOCX LibreOffice cannot load (fails once, without a retry).
 
 Each file goes through `ingest()` and `run_conversion()` in this process with one warm
 LibreOffice, as a worker runs it. Reported per format:
@@ -207,6 +210,24 @@ def build_corpus(quick: bool, converter: Any) -> Corpus:
         text="正文第一段",
         compare_pages=False,  # LibreOffice cannot import EPUB at all
     )
+    corpus.add(
+        "模板.ott",
+        "odt",
+        lambda p: realworld.make_odt_template(p, text="模板中的正文"),
+        text="模板中的正文",
+    )
+    corpus.add(
+        "gen.docx",
+        "docx",
+        lambda p: realworld.make_docx_with_renamed_main_part(p, text="生成器写的文档"),
+        text="生成器写的文档",
+    )
+    corpus.add(
+        "untidy.epub",
+        "epub",
+        lambda p: realworld.make_untidy_epub(p, good="第一章的正文", untidy="第二章正文"),
+        text="第一章的正文",
+    )
     for case in corpus.cases:
         if case.group == "epub":
             case.compare_pages = False
@@ -223,6 +244,8 @@ def build_corpus(quick: bool, converter: Any) -> Corpus:
         ("locked.xlsx", lambda p: realworld.make_encrypted_xlsx(p, password="x", rows=rows),
          "encrypted"),
         ("xfa.pdf", realworld.make_xfa_only_pdf, "xfa"),
+        ("drm.epub", realworld.make_drm_epub, "encrypted"),
+        ("page.html", realworld.make_html_named_doc, "unsupported"),
         ("page.doc", realworld.make_html_named_doc, "unsupported"),
         ("tool.exe", hostile.make_exe, "unsupported"),
         ("unloadable.docx", realworld.make_unloadable_docx, "failed"),

@@ -29,11 +29,25 @@ def _list(value: str) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
 
 
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def default_data_dir() -> Path:
+    """`var` in the source checkout Wenku runs from (the folder holding pyproject.toml), else
+    `var` in the working directory. Never a folder that depends on where a command was started
+    inside the checkout: `cd src/wenku && wenku compilemessages` once wrote a secret key into
+    the package."""
+    checkout = PACKAGE_DIR.parents[1]
+    if (checkout / "pyproject.toml").exists():
+        return checkout / "var"
+    return Path.cwd() / "var"
+
+
 @dataclass(frozen=True)
 class Config:
     """Values of the `WENKU_*` variables (the field name, upper-cased, after `WENKU_`)."""
 
-    data_dir: Path = Path("var")
+    data_dir: Path = field(default_factory=lambda: default_data_dir())
     # DATABASE_URL is the conventional name, so it is read without the prefix.
     database_url: str = ""
     storage_root: Path | None = None
@@ -152,6 +166,9 @@ def load() -> Config:
         except ValueError as exc:
             raise SystemExit(f"{name}: {exc}") from None
     config = Config(**values)  # type: ignore[arg-type]
+    data_dir = config.data_dir.resolve()
+    if data_dir == PACKAGE_DIR or PACKAGE_DIR in data_dir.parents:
+        raise SystemExit(f"WENKU_DATA_DIR must not be inside the package ({PACKAGE_DIR})")
     return config
 
 

@@ -3,7 +3,7 @@
 import pytest
 
 from wenku.accounts.models import ApiToken
-from wenku.library.models import Document
+from wenku.library.models import Category, Document
 from wenku.samples import documents as samples
 
 pytestmark = pytest.mark.django_db
@@ -20,6 +20,7 @@ def _auth(token):
 
 @pytest.mark.office
 def test_upload_then_status_until_ready(client, token, run_queue, tmp_docs):
+    Category.from_path("技术/接口")  # categories are made by staff
     path = samples.make_docx(
         tmp_docs / "api.docx", title="接口上传", paragraphs=["接口正文"], pages=2
     )

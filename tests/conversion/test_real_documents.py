@@ -364,3 +364,43 @@ def test_epub_with_xhtml_named_entities_converts(user, run_queue, tmp_docs):
     assert document.status == Document.Status.READY, document.error
     text = _text(document)
     assert "第一段正文" in text and "©" in text and "—" in text
+
+
+@pytest.mark.office
+def test_odf_templates_open_as_documents(user, run_queue, tmp_docs):
+    path = realworld.make_odt_template(tmp_docs / "模板.ott", text="模板中的正文")
+    document = _convert(path, user, run_queue)
+    assert document.status == Document.Status.READY, document.error
+    assert document.format == "odt" and "模板中的正文" in _text(document)
+
+
+@pytest.mark.office
+def test_docx_whose_main_part_has_another_name_converts(user, run_queue, tmp_docs):
+    path = realworld.make_docx_with_renamed_main_part(tmp_docs / "gen.docx", text="生成器写的文档")
+    document = _convert(path, user, run_queue)
+    assert document.status == Document.Status.READY, document.error
+    assert "生成器写的文档" in _text(document)
+
+
+@pytest.mark.office
+def test_untidy_epub_keeps_what_it_can(user, run_queue, tmp_docs):
+    path = realworld.make_untidy_epub(
+        tmp_docs / "书.epub", good="第一章的正文", untidy="第二章正文"
+    )
+    document = _convert(path, user, run_queue)
+    assert document.status == Document.Status.READY, document.error
+    text = _text(document)
+    assert "第一章的正文" in text and "第二章正文" in text
+
+
+def test_drm_epub_is_refused_as_encrypted(user, tmp_docs):
+    with pytest.raises(IngestError) as info:
+        ingest(realworld.make_drm_epub(tmp_docs / "drm.epub"), "drm.epub", user)
+    assert info.value.code == "encrypted" and "DRM" in info.value.message
+
+
+def test_web_page_is_refused_as_a_web_page(user, tmp_docs):
+    path = realworld.make_html_named_doc(tmp_docs / "page.html")
+    with pytest.raises(IngestError) as info:
+        ingest(path, "page.html", user)
+    assert info.value.code == "unsupported" and "网页" in info.value.message

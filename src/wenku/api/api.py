@@ -103,9 +103,8 @@ def upload_document(
     try:
         document = ingest(file, file.name or "", request.auth, meta)
     except Duplicate as exc:
-        return Status(
-            409, ErrorOut(code=exc.code, detail=exc.message, existing_id=exc.existing.number)
-        )
+        existing = exc.existing.number if exc.existing else None
+        return Status(409, ErrorOut(code=exc.code, detail=exc.message, existing_id=existing))
     except IngestError as exc:
         status = {"too_large": 413, "banned": 403}.get(exc.code, 400)
         return Status(status, ErrorOut(code=exc.code, detail=exc.message))

@@ -38,6 +38,10 @@ ODF_MIMETYPES = {
     b"application/vnd.oasis.opendocument.text": "odt",
     b"application/vnd.oasis.opendocument.spreadsheet": "ods",
     b"application/vnd.oasis.opendocument.presentation": "odp",
+    # Templates open as the documents they make.
+    b"application/vnd.oasis.opendocument.text-template": "odt",
+    b"application/vnd.oasis.opendocument.spreadsheet-template": "ods",
+    b"application/vnd.oasis.opendocument.presentation-template": "odp",
     b"application/epub+zip": "epub",
 }
 OOXML_MAIN_PARTS = {
@@ -145,6 +149,11 @@ def _text_format(path: Path, ext: str, encoding: str) -> Detected:
             _check_xml_prolog(text.encode("utf-8"), path.name)
             return Detected(xml_kind[0], text_encoding=encoding, office_suffix=xml_kind[1])
         if re.match(r"(?is)(<!--.*?-->\s*)*<(!doctype\s+html|html)\b", text):
+            if ext in ("htm", "html", "xhtml", "mht", "mhtml") or not ext:
+                raise RejectedFile(
+                    _("不支持网页（HTML）文件。请在浏览器或 Word 中另存为 PDF 或 DOCX 后上传。"),
+                    code="unsupported",
+                )
             raise RejectedFile(
                 _(
                     "文件内容是网页（HTML），不是 %(name)s 文档。请在 Word 或 WPS 中打开后"
@@ -194,6 +203,7 @@ def _zip_format(path: Path, ext: str) -> str:
                 fmt = ODF_MIMETYPES.get(zf.read("mimetype").strip())
             if fmt is None and "[Content_Types].xml" in names:
                 fmt = next((f for part, f in OOXML_MAIN_PARTS.items() if part in names), None)
+                fmt = fmt or _ooxml_by_content_type(zf.read("[Content_Types].xml"))
             if fmt is None:
                 raise RejectedFile(
                     _("压缩包不是受支持的文档（DOCX、XLSX、PPTX、ODT、ODS、ODP 或 EPUB）。"),
@@ -202,6 +212,10 @@ def _zip_format(path: Path, ext: str) -> str:
             _check_xml_parts(zf, infos)
             if fmt in ("odt", "ods", "odp") and _odf_encrypted(zf, names):
                 raise RejectedFile(ENCRYPTED_MESSAGE(), code="encrypted")
+            if fmt == "epub" and _epub_drm(zf, names):
+                raise RejectedFile(
+                    _("EPUB 受数字版权保护（DRM，内容已加密），无法转换。"), code="encrypted"
+                )
             return fmt
     except zipfile.BadZipFile as exc:
         log.info("%s: not a readable zip: %s", path.name, exc)
@@ -209,6 +223,29 @@ def _zip_format(path: Path, ext: str) -> str:
             _("文件已损坏：不是有效的压缩文档（DOCX、XLSX、PPTX、ODF 和 EPUB 都是压缩文档）。"),
             code="malformed",
         ) from exc
+
+
+# The main part's content type, for packages whose main part is not at its usual name
+# (generators write word/document2.xml, macro-enabled and template variants have their own).
+OOXML_CONTENT_TYPES = {
+    b"wordprocessingml.document.main": "docx",
+    b"wordprocessingml.template.main": "docx",
+    b"ms-word.document.macroenabled.main": "docx",
+    b"ms-word.template.macroenabledtemplate.main": "docx",
+    b"spreadsheetml.sheet.main": "xlsx",
+    b"spreadsheetml.template.main": "xlsx",
+    b"ms-excel.sheet.macroenabled.main": "xlsx",
+    b"presentationml.presentation.main": "pptx",
+    b"presentationml.slideshow.main": "pptx",
+    b"presentationml.template.main": "pptx",
+    b"ms-powerpoint.presentation.macroenabled.main": "pptx",
+    b"ms-powerpoint.slideshow.macroenabled.main": "pptx",
+}
+
+
+def _ooxml_by_content_type(content_types: bytes) -> str | None:
+    lowered = content_types.lower()
+    return next((f for marker, f in OOXML_CONTENT_TYPES.items() if marker in lowered), None)
 
 
 def ENCRYPTED_MESSAGE() -> str:  # noqa: N802 - a message, translated when it is shown
@@ -224,6 +261,19 @@ def _odf_encrypted(zf: zipfile.ZipFile, names: set[str]) -> bool:
         return False
     manifest = zf.read("META-INF/manifest.xml")
     return b"encryption-data" in manifest
+
+
+# Font obfuscation (IDPF, Adobe) encrypts only embedded fonts: the text stays readable.
+FONT_OBFUSCATION = (b"http://www.idpf.org/2008/embedding", b"http://ns.adobe.com/pdf/enc#RC")
+
+
+def _epub_drm(zf: zipfile.ZipFile, names: set[str]) -> bool:
+    """An EPUB whose content (not just its fonts) is encrypted: DRM."""
+    if "META-INF/encryption.xml" not in names:
+        return False
+    algorithms = re.findall(rb'Algorithm="([^"]+)"', zf.read("META-INF/encryption.xml"))
+    # Key transport (RSA) names how a content key is wrapped, not what is encrypted.
+    return any(a not in FONT_OBFUSCATION and b"rsa" not in a.lower() for a in algorithms)
 
 
 def _check_zip_bomb(infos: list[zipfile.ZipInfo], archive_size: int) -> None:

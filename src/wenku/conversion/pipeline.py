@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 from pathlib import Path
 
 from .detect import Detected, decrypt_default_password
 from .office import HTML_FILTER, OfficeConverter, office_timeout
 from .prepare import csv_to_xlsx, epub_to_html, txt_to_docx
+
+log = logging.getLogger("wenku.conversion")
 
 
 def to_pdf(
@@ -31,7 +34,12 @@ def to_pdf(
     # LibreOffice picks its import filter partly by extension: give it the detected one.
     named = workdir / f"source.{detected.suffix}"
     if detected.default_password:
-        src = decrypt_default_password(src, named)
+        try:
+            src = decrypt_default_password(src, named)
+        except Exception:  # noqa: BLE001 - LibreOffice opens the default password by itself
+            log.warning("could not decrypt %s with the default password", src.name, exc_info=True)
+            shutil.copyfile(src, named)
+            src = named
     elif src.suffix.lower() != f".{detected.suffix}":
         shutil.copyfile(src, named)
         src = named

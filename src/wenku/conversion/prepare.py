@@ -16,18 +16,25 @@ from __future__ import annotations
 import csv
 import html
 import io
+import logging
 import posixpath
 import re
 import unicodedata
 import zipfile
 from html.entities import name2codepoint
 from pathlib import Path
+from urllib.parse import unquote
 from xml.etree.ElementTree import Element
 
+import lxml.etree
+import lxml.html
 from defusedxml import ElementTree as SafeET
+from django.utils.translation import gettext as _
 
 from .errors import ConversionError
 from .textcodec import decode
+
+log = logging.getLogger("wenku.conversion")
 
 HTML_HEAD = (
     "<!DOCTYPE html><html><head><meta charset='utf-8'><title>{title}</title>"
@@ -221,13 +228,20 @@ IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".bmp"}
 
 
 def epub_to_html(src: Path, dst: Path) -> tuple[Path, str]:
-    """Write the book as one HTML file next to its images; return the file and the book title."""
+    """Write the book as one HTML file next to its images; return the file and the book title.
+
+    A chapter the manifest names but the book lacks is skipped; one that is not well-formed XML
+    (common in real books) is read by lxml's forgiving HTML parser instead of failing the book.
+    """
     try:
         with zipfile.ZipFile(src) as zf:
             container = _parse(zf, "META-INF/container.xml")
             rootfile = container.find(f".//{CONTAINER}rootfile")
             if rootfile is None:
-                raise ConversionError("EPUB 缺少 container.xml 中的 rootfile。")
+                raise ConversionError(
+                    _("EPUB 结构损坏：找不到书的目录文件（content.opf）。"),
+                    detail="container.xml has no rootfile",
+                )
             opf_path = rootfile.get("full-path", "")
             opf = _parse(zf, opf_path)
             base = posixpath.dirname(opf_path)
@@ -239,28 +253,59 @@ def epub_to_html(src: Path, dst: Path) -> tuple[Path, str]:
             media_dir = dst.parent / (dst.stem + "_media")
             media_dir.mkdir(exist_ok=True)
             parts = []
+            names = set(zf.namelist())
             for ref in opf.iterfind(f".//{OPF}itemref"):
                 href = manifest.get(ref.get("idref"))
                 if not href:
                     continue
-                chapter = posixpath.normpath(posixpath.join(base, href.split("#")[0]))
+                chapter = _book_path(base, href)
+                if chapter not in names:
+                    log.info("EPUB chapter %s is missing; skipped", chapter)
+                    continue
                 parts.append(_chapter_html(zf, chapter, media_dir))
-    except (zipfile.BadZipFile, KeyError) as exc:
-        raise ConversionError(f"EPUB 结构损坏：{exc}") from exc
-    if not parts:
-        raise ConversionError("EPUB 中没有任何章节。")
+    except zipfile.BadZipFile as exc:
+        raise ConversionError(_("EPUB 文件已损坏。"), detail=str(exc)) from exc
+    except KeyError as exc:
+        raise ConversionError(
+            _("EPUB 结构损坏：缺少书中列出的文件。"), detail=f"missing {exc}"
+        ) from exc
+    if not any(part.strip() for part in parts):
+        raise ConversionError(_("EPUB 中没有任何可显示的章节。"), detail="empty spine")
     body = "<br style='page-break-before:always'>".join(parts)
     dst.write_text(HTML_HEAD.format(title=html.escape(title)) + body + "</body></html>", "utf-8")
     return dst, title
+
+
+def _book_path(base: str, href: str) -> str:
+    """The zip name of a manifest or image reference (relative, maybe %-encoded, maybe #id)."""
+    return posixpath.normpath(posixpath.join(base, unquote(href.split("#")[0])))
 
 
 def _parse(zf: zipfile.ZipFile, name: str) -> Element:
     try:
         return SafeET.fromstring(_numeric_entities(zf.read(name)), forbid_dtd=False)
     except SafeET.ParseError as exc:
-        raise ConversionError(f"EPUB 中的 {name} 不是有效的 XML：{exc}") from exc
+        raise ConversionError(
+            _("EPUB 结构损坏：%(name)s 不是有效的 XML。") % {"name": name[:60]}, detail=str(exc)
+        ) from exc
     except Exception as exc:  # defusedxml's EntitiesForbidden and friends
-        raise ConversionError(f"EPUB 中的 {name} 含有被禁止的实体声明。") from exc
+        raise ConversionError(
+            _("EPUB 中的 %(name)s 含有被禁止的实体声明。") % {"name": name[:60]},
+            detail=repr(exc),
+        ) from exc
+
+
+def _parse_chapter(zf: zipfile.ZipFile, name: str) -> Element | None:
+    """A chapter's tree: strict XML first, else lxml's HTML parser (no network, no entities)."""
+    try:
+        return _parse(zf, name)
+    except ConversionError as exc:
+        if "实体" in exc.message:
+            raise
+    try:
+        return lxml.html.document_fromstring(zf.read(name))
+    except (ValueError, lxml.etree.ParserError):
+        return None
 
 
 XML_ENTITIES = {"amp", "lt", "gt", "quot", "apos"}
@@ -283,7 +328,9 @@ def _numeric_entities(data: bytes) -> bytes:
 
 
 def _chapter_html(zf: zipfile.ZipFile, name: str, media_dir: Path) -> str:
-    root = _parse(zf, name)
+    root = _parse_chapter(zf, name)
+    if root is None:
+        return ""
     body = root.find(f"{XHTML}body")
     if body is None:
         body = root.find("body")
@@ -321,7 +368,7 @@ def _image_attr(img: Element, zf: zipfile.ZipFile, base: str, media: Path) -> st
     src = img.get("src", "")
     if not src or ":" in src:  # only images inside the book, never a URL
         return ""
-    name = posixpath.normpath(posixpath.join(base, src))
+    name = _book_path(base, src)
     suffix = posixpath.splitext(name)[1].lower()
     if suffix not in IMAGE_TYPES or name.startswith(".."):
         return ""

@@ -45,13 +45,27 @@ class IngestError(Exception):
 
 
 class Duplicate(IngestError):
-    def __init__(self, existing: Document) -> None:
-        super().__init__(
-            _("该文件已在文库中：文档 %(number)s《%(title)s》。")
-            % {"number": existing.number, "title": existing.title},
-            code="duplicate",
+    """The same bytes are already in the library.
+
+    The existing document is named (`existing`, its number and title in the message) only to
+    someone who may see it: when it is public, their own, or they are staff. Anyone else learns
+    only that the file is taken — never the title of someone's private or pending document."""
+
+    def __init__(self, existing: Document, uploader) -> None:
+        shown = (
+            existing.uploader_id == getattr(uploader, "pk", None)
+            or getattr(uploader, "is_staff", False)
+            or Document.objects.public().filter(pk=existing.pk).exists()
         )
-        self.existing = existing
+        if shown:
+            message = _("该文件已在文库中：文档 %(number)s《%(title)s》。") % {
+                "number": existing.number,
+                "title": existing.title,
+            }
+        else:
+            message = _("该文件已由其他用户上传，不能重复上传。")
+        super().__init__(message, code="duplicate")
+        self.existing = existing if shown else None
 
 
 @dataclass
@@ -160,10 +174,7 @@ def ingest(
         raise IngestError(_("预览页数不能为负数。"), field="preview_limit")
     category = meta.category
     if isinstance(category, str):
-        try:
-            category = Category.from_path(category)
-        except ValueError as exc:
-            raise IngestError(str(exc), field="category") from exc
+        category = _existing_category(category, uploader)
 
     tmpdir = Path(settings.DATA_DIR) / "tmp"
     path, sha256, size, copied = _spool(source, tmpdir)
@@ -182,7 +193,7 @@ def ingest(
             )
         existing = Document.objects.filter(sha256=sha256).first()
         if existing is not None:
-            raise Duplicate(existing)
+            raise Duplicate(existing, uploader)
         name = f"originals/{sha256[:2]}/{sha256}.{detected.format}"
         if not default_storage.exists(name):
             with path.open("rb") as f:
@@ -197,6 +208,23 @@ def ingest(
             path.unlink(missing_ok=True)
 
 
+def _existing_category(path: str, uploader) -> Category | str:
+    """The category named by `path`; a path that does not exist yet is returned as is for staff
+    (created with the document, once the file has passed every check) and refused for others,
+    so that nobody but staff adds categories to the site."""
+    try:
+        found = Category.find_path(path)
+    except ValueError as exc:
+        raise IngestError(str(exc), field="category") from exc
+    if found is not None:
+        return found
+    if getattr(uploader, "is_staff", False):
+        return path
+    raise IngestError(
+        _("分类“%(path)s”不存在，请从已有分类中选择。") % {"path": path[:100]}, field="category"
+    )
+
+
 def _create(
     meta, title, tags, category, uploader, filename, detected, size, sha256, name
 ) -> Document:
@@ -204,6 +232,8 @@ def _create(
 
     try:
         with transaction.atomic():
+            if isinstance(category, str):  # a new category, asked for by staff
+                category = Category.from_path(category)
             document = Document.objects.create(
                 title=title,
                 description=meta.description.strip(),
@@ -226,5 +256,5 @@ def _create(
         existing = Document.objects.filter(sha256=sha256).first()
         if existing is None:
             raise
-        raise Duplicate(existing) from None
+        raise Duplicate(existing, uploader) from None
     return document

@@ -50,16 +50,33 @@ class Category(models.Model):
     def path(self) -> str:
         return "/".join(c.name for c in self.ancestors)
 
-    @classmethod
-    def from_path(cls, path: str) -> "Category":
-        """Find or create the category "父类/子类", creating missing levels."""
+    @staticmethod
+    def path_names(path: str) -> list[str]:
+        """The names of "父类/子类", checked (raises ValueError with a message for a user)."""
         names = [part.strip() for part in path.split("/") if part.strip()]
         if not names:
             raise ValueError(gettext("分类路径为空"))
-        parent = None
         for name in names:
             if len(name) > 100:
                 raise ValueError(gettext("分类名称过长：%(name)s…") % {"name": name[:20]})
+        return names
+
+    @classmethod
+    def find_path(cls, path: str) -> "Category | None":
+        """The existing category "父类/子类", or None; creates nothing."""
+        parent = None
+        for name in cls.path_names(path):
+            parent = cls.objects.filter(parent=parent, name=name).first()
+            if parent is None:
+                return None
+        return parent
+
+    @classmethod
+    def from_path(cls, path: str) -> "Category":
+        """Find or create the category "父类/子类", creating missing levels (staff only: callers
+        check who asks)."""
+        parent = None
+        for name in cls.path_names(path):
             try:
                 with transaction.atomic():
                     parent, _ = cls.objects.get_or_create(parent=parent, name=name)

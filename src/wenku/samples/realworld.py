@@ -417,3 +417,83 @@ def make_unloadable_docx(path: str | Path) -> Path:
     return _zip(
         path, [("[Content_Types].xml", types.encode()), ("word/document.xml", b"not xml <<<")]
     )
+
+
+def make_odt_template(path: str | Path, *, text: str) -> Path:
+    """An ODF text template (.ott): opens as the document it makes."""
+    plain = make_odt_with_formula_and_macro(Path(path).with_suffix(".tmp"), text=text)
+    out = io.BytesIO()
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "mimetype":
+                data = b"application/vnd.oasis.opendocument.text-template"
+            elif info.filename == "META-INF/manifest.xml":
+                data = data.replace(b'opendocument.text"', b'opendocument.text-template"')
+            dst.writestr(info, data)
+    plain.unlink()
+    Path(path).write_bytes(out.getvalue())
+    return Path(path)
+
+
+def make_docx_with_renamed_main_part(path: str | Path, *, text: str) -> Path:
+    """A DOCX whose main part is word/document2.xml, as some generators write it."""
+    import docx
+
+    buf = io.BytesIO()
+    document = docx.Document()
+    document.add_paragraph(text)
+    document.save(buf)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            name = info.filename
+            if name == "word/document.xml":
+                name = "word/document2.xml"
+            elif name == "word/_rels/document.xml.rels":
+                name = "word/_rels/document2.xml.rels"
+            elif name in ("[Content_Types].xml", "_rels/.rels"):
+                data = data.replace(b"/word/document.xml", b"/word/document2.xml")
+                data = data.replace(b'"word/document.xml"', b'"word/document2.xml"')
+            dst.writestr(name, data)
+    Path(path).write_bytes(out.getvalue())
+    return Path(path)
+
+
+def make_untidy_epub(path: str | Path, *, good: str, untidy: str) -> Path:
+    """An EPUB as real books are: a chapter file name with a space (%20 in the manifest), a
+    chapter that is HTML rather than well-formed XHTML, and a spine entry whose file is gone."""
+    chapters = [("第一章", [good]), ("第二章", [untidy]), ("第三章", ["已丢失"])]
+    data = io.BytesIO(documents.make_epub(path, title="不规范的书", chapters=chapters).read_bytes())
+    out = io.BytesIO()
+    with zipfile.ZipFile(data) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            content = src.read(info)
+            name = info.filename
+            if name.endswith("chapter001.xhtml"):
+                name = name.replace("chapter001.xhtml", "chapter 001.xhtml")
+            elif name.endswith("chapter002.xhtml"):
+                content = content.replace(b"</p>", b"<br><p>unclosed")  # not well-formed
+            elif name.endswith("chapter003.xhtml"):
+                continue  # listed in the spine, missing from the book
+            elif name.endswith("content.opf"):
+                content = content.replace(b'href="chapter001.xhtml"', b'href="chapter%20001.xhtml"')
+            dst.writestr(info if name == info.filename else name, content)
+    Path(path).write_bytes(out.getvalue())
+    return Path(path)
+
+
+def make_drm_epub(path: str | Path) -> Path:
+    """An EPUB whose chapters are encrypted (Adobe ADEPT-style DRM)."""
+    book = documents.make_epub(path, title="加密的书", chapters=[("第一章", ["正文"])])
+    encryption = (
+        '<?xml version="1.0"?><encryption xmlns="urn:oasis:names:tc:opendocument:xmlns:container"'
+        ' xmlns:enc="http://www.w3.org/2001/04/xmlenc#"><enc:EncryptedData>'
+        '<enc:EncryptionMethod Algorithm="http://www.w3.org/2001/04/xmlenc#aes128-cbc"/>'
+        '<enc:CipherData><enc:CipherReference URI="OEBPS/chapter001.xhtml"/></enc:CipherData>'
+        "</enc:EncryptedData></encryption>"
+    )
+    with zipfile.ZipFile(book, "a") as zf:
+        zf.writestr("META-INF/encryption.xml", encryption)
+    return Path(path)

@@ -21,14 +21,14 @@ def _outcome(upload, request: HttpRequest, form: UploadForm, single: bool) -> di
     try:
         document = ingest(upload, upload.name, request.user, meta)
     except Duplicate as exc:
-        doc = exc.existing
+        doc = exc.existing  # None when the caller may not see it
         return {
             "file": upload.name,
             "ok": False,
             "code": exc.code,
             "error": exc.message,
-            "id": doc.number,
-            "url": doc.get_absolute_url(),
+            "id": doc.number if doc else None,
+            "url": doc.get_absolute_url() if doc else "",
         }
     except IngestError as exc:
         return {"file": upload.name, "ok": False, "code": exc.code, "error": exc.message}

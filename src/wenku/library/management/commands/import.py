@@ -74,8 +74,10 @@ class Command(BaseCommand):
             try:
                 document = ingest(path, path.name, user, meta)
             except Duplicate as exc:
-                row.update(id=exc.existing.number, status="duplicate", error=exc.message)
-                row.update(pages=exc.existing.page_count, review=exc.existing.review)
+                row.update(status="duplicate", error=exc.message)
+                if exc.existing is not None:
+                    row.update(id=exc.existing.number, pages=exc.existing.page_count)
+                    row.update(review=exc.existing.review)
                 continue
             except IngestError as exc:
                 row["error"] = exc.message
