@@ -20,3 +20,4 @@ lint: setup
 bench: setup
 	@$(PY) bench/ingest.py
 	@$(PY) bench/fidelity.py --quick
+	@$(PY) bench/dedupe.py --quick

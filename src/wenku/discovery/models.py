@@ -35,12 +35,18 @@ class DocumentKeyword(models.Model):
 
 
 class Signature(models.Model):
-    """The MinHash signature of a published document's text (uint32 values, little-endian)."""
+    """The MinHash signature of a published document's text (uint32 values, little-endian).
+
+    Only signatures made the current way (`minhash.SCHEME` shingles, `minhash.NUM_PERM`
+    permutations) are compared; `discovery_reindex` recomputes the others.
+    """
 
     document = models.OneToOneField(
         Document, on_delete=models.CASCADE, primary_key=True, related_name="signature"
     )
     num_perm = models.PositiveSmallIntegerField()
+    # Rows from before the field existed were made with scheme 1 (letters and letter pairs).
+    scheme = models.PositiveSmallIntegerField()
     values = models.BinaryField()
     shingle_count = models.PositiveIntegerField()
     created_at = models.DateTimeField(default=timezone.now)
@@ -50,7 +56,7 @@ class Signature(models.Model):
         verbose_name_plural = _("文本指纹")
 
     def __str__(self) -> str:
-        return f"{self.document_id}: {self.num_perm} values"
+        return f"{self.document_id}: {self.num_perm} values, scheme {self.scheme}"
 
 
 class LshBand(models.Model):

@@ -10,9 +10,13 @@ The interface other apps use:
   threshold with it, in either direction (for "related documents" to exclude).
 - `is_near_duplicate(document) -> bool`, `original_of(document) -> Document | None`.
 
-The lookup is a database query: the new signature's 32 band hashes are looked up in the
+The lookup is a database query: the new signature's band hashes are looked up in the
 (band, hash) index of `LshBand`, so any machine sharing the database finds the same
 candidates; the candidates' full signatures then give the Jaccard estimate.
+
+Only current signatures (`minhash.SCHEME`, `minhash.NUM_PERM`) take part: a signature made
+another way estimates the Jaccard of other shingle sets, so it is neither a candidate's nor the
+document's own; `discovery_reindex` recomputes such signatures.
 """
 
 from __future__ import annotations
@@ -83,6 +87,7 @@ def store_signature(document: Document, text: str | None = None) -> np.ndarray |
     Signature.objects.create(
         document=document,
         num_perm=minhash.NUM_PERM,
+        scheme=minhash.SCHEME,
         values=minhash.to_bytes(sig),
         shingle_count=int(ids.size),
     )
@@ -98,9 +103,15 @@ def remove_signature(document: Document) -> None:
     Signature.objects.filter(document=document).delete()
 
 
+def current_signatures() -> QuerySet[Signature]:
+    """Signatures made the current way: the only ones that may be compared."""
+    return Signature.objects.filter(num_perm=minhash.NUM_PERM, scheme=minhash.SCHEME)
+
+
 def _signature_of(document: Document) -> np.ndarray | None:
-    row = Signature.objects.filter(document=document).values_list("values", flat=True).first()
-    return None if row is None else minhash.from_bytes(row)
+    row = current_signatures().filter(document=document).values_list("values", flat=True)
+    values = row.first()
+    return None if values is None else minhash.from_bytes(values)
 
 
 def lsh_candidates(document: Document, sig: np.ndarray) -> set[int]:
@@ -138,11 +149,9 @@ def find_matches(
     if not candidates:
         return []
     rows = list(
-        Signature.objects.filter(
-            document_id__in=candidates,
-            num_perm=minhash.NUM_PERM,
-            document__status=Document.Status.READY,
-        ).values_list("document_id", "values")
+        current_signatures()
+        .filter(document_id__in=candidates, document__status=Document.Status.READY)
+        .values_list("document_id", "values")
     )
     if not rows:
         return []

@@ -1,14 +1,15 @@
 """Compute keywords, signatures and near-duplicate matches for ready documents that lack them.
 
-For a library that was published before discovery existed, or after a change of the signature
-parameters (NUM_PERM): documents are processed in publication order, so each is compared with
-those published before it, as at publish time.
+For a library that was published before discovery existed, or whose signatures were made
+another way (another shingle scheme, `minhash.SCHEME`, or NUM_PERM): documents are processed in
+publication order, so each is compared with those published before it, as at publish time, and
+its near-duplicate match is recorded anew (or cleared). `make setup` runs it; with every
+signature current it only revisits the documents too short to have one.
 """
 
 from django.core.management.base import BaseCommand
 
-from wenku.discovery import minhash, services
-from wenku.discovery.models import Signature
+from wenku.discovery import services
 from wenku.library.models import Document
 
 
@@ -25,7 +26,7 @@ class Command(BaseCommand):
             "converted_at", "created_at", "pk"
         )
         if not options["all"]:
-            current = Signature.objects.filter(num_perm=minhash.NUM_PERM).values("document_id")
+            current = services.current_signatures().values("document_id")
             documents = documents.exclude(pk__in=current)
         done = duplicates = 0
         for document in documents.iterator(chunk_size=200):
