@@ -151,7 +151,6 @@ def _convert(document: Document, workdir: Path) -> None:
 
     _extend_lease(document, CONFIG.render_timeout_per_page, stage="生成预览", progress=40)
     image_dir = f"pages/{document.pk}"
-    _delete_page_files(document)
     pages: list[Page] = []
     last_update = time.monotonic()
 
@@ -160,33 +159,37 @@ def _convert(document: Document, workdir: Path) -> None:
         return min(count, document.effective_preview_limit())
 
     skipped: list[int] = []
-    for result in extract_pages(pdf_path, previewable=previewable, skipped=skipped):
-        page = Page(
-            document=document,
-            number=result.number,
-            text=result.text,
-            width_pt=result.width_pt,
-            height_pt=result.height_pt,
-        )
-        if result.image is not None:
-            page.image = default_storage.save(
-                f"{image_dir}/{uuid.uuid4().hex[:12]}-{result.number}.webp",
-                ContentFile(result.image),
-            )
-            page.image_width, page.image_height = result.image_width, result.image_height
-            page.image_bytes = len(result.image)
-        pages.append(page)
-        if time.monotonic() - last_update > 0.5:
-            last_update = time.monotonic()
-            progress = 40 + int(55 * result.number / max(document.page_count, 1))
-            _extend_lease(document, CONFIG.render_timeout_per_page, progress=progress)
-
     pdf_name = document.original.name
-    if pdf_path != source:
-        with pdf_path.open("rb") as f:
-            pdf_name = default_storage.save(
-                f"pdfs/{document.pk}-{uuid.uuid4().hex[:8]}.pdf", File(f)
+    try:
+        for result in extract_pages(pdf_path, previewable=previewable, skipped=skipped):
+            page = Page(
+                document=document,
+                number=result.number,
+                text=result.text,
+                width_pt=result.width_pt,
+                height_pt=result.height_pt,
             )
+            if result.image is not None:
+                page.image = default_storage.save(
+                    f"{image_dir}/{uuid.uuid4().hex[:12]}-{result.number}.webp",
+                    ContentFile(result.image),
+                )
+                page.image_width, page.image_height = result.image_width, result.image_height
+                page.image_bytes = len(result.image)
+            pages.append(page)
+            if time.monotonic() - last_update > 0.5:
+                last_update = time.monotonic()
+                progress = 40 + int(55 * result.number / max(document.page_count, 1))
+                _extend_lease(document, CONFIG.render_timeout_per_page, progress=progress)
+        if pdf_path != source:
+            with pdf_path.open("rb") as f:
+                pdf_name = default_storage.save(
+                    f"pdfs/{document.pk}-{uuid.uuid4().hex[:8]}.pdf", File(f)
+                )
+    except BaseException:
+        # This attempt's files would be orphans: nothing refers to them until publication.
+        _delete_files([p.image.name for p in pages if p.image])
+        raise
     notice = ""
     if skipped:
         shown = "、".join(str(n) for n in skipped[:10]) + ("…" if len(skipped) > 10 else "")
@@ -194,26 +197,45 @@ def _convert(document: Document, workdir: Path) -> None:
     _publish(document, pages, pdf_name, notice=notice)
 
 
-def _delete_page_files(document: Document) -> None:
-    for name in (
-        Page.objects.filter(document=document).exclude(image="").values_list("image", flat=True)
-    ):
+def _delete_files(names: list[str]) -> None:
+    for name in names:
         with suppress(OSError):
             default_storage.delete(name)
 
 
+def _unpublished_files(document: Document, keep: set[str]) -> list[str]:
+    """Files in the document's page folder that no Page row refers to (a dead attempt's)."""
+    folder = f"pages/{document.pk}"
+    try:
+        names = [f"{folder}/{n}" for n in default_storage.listdir(folder)[1]]
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    return [n for n in names if n not in keep]
+
+
 @transaction.atomic
 def _publish(document: Document, pages: list[Page], pdf_name: str, *, notice: str = "") -> None:
+    """Replace the document's pages and PDF with this attempt's, and mark it ready; the files
+    of whichever side loses (the previous conversion's, or this attempt's when another worker
+    recovered the document meanwhile) are deleted once the transaction has committed."""
     owned = (
         Document.objects.select_for_update()
         .filter(pk=document.pk, lease_owner=WORKER_ID, status=Document.Status.CONVERTING)
         .exists()
     )
+    new_files = [p.image.name for p in pages if p.image]
+    if pdf_name != document.original.name:
+        new_files.append(pdf_name)
     if not owned:  # recovered by someone else meanwhile: their attempt wins
-        transaction.on_commit(
-            lambda: [default_storage.delete(p.image.name) for p in pages if p.image]
-        )
+        transaction.on_commit(lambda: _delete_files(new_files))
         return
+    old_files = list(
+        Page.objects.filter(document=document).exclude(image="").values_list("image", flat=True)
+    )
+    old_pdf = Document.objects.filter(pk=document.pk).values_list("pdf", flat=True).first()
+    if old_pdf and old_pdf not in (pdf_name, document.original.name):
+        old_files.append(old_pdf)
+    transaction.on_commit(lambda: _delete_files([n for n in old_files if n not in new_files]))
     Page.objects.filter(document=document).delete()
     Page.objects.bulk_create(pages, batch_size=500)
     previewable = sum(1 for p in pages if p.image)
@@ -305,6 +327,10 @@ def recover_abandoned() -> int:
         if not overdue and not _owner_dead(document.lease_owner):
             continue
         _mark_task_lost(document)
+        kept = set(
+            Page.objects.filter(document=document).exclude(image="").values_list("image", flat=True)
+        )
+        _delete_files(_unpublished_files(document, kept))
         _give_up_or_retry(
             document,
             _("转换进程意外中断或超时"),

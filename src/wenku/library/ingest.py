@@ -20,7 +20,7 @@ from typing import BinaryIO
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from wenku.config import CONFIG
@@ -195,17 +195,38 @@ def ingest(
         if existing is not None:
             raise Duplicate(existing, uploader)
         name = f"originals/{sha256[:2]}/{sha256}.{detected.format}"
+        stored_now = False
         if not default_storage.exists(name):
             with path.open("rb") as f:
                 stored = default_storage.save(name, File(f))
             if stored != name:  # another upload of the same bytes stored it meanwhile
                 default_storage.delete(stored)
-        return _create(
-            meta, title, tags, category, uploader, filename, detected, size, sha256, name
-        )
+            else:
+                stored_now = True
+        try:
+            return _create(
+                meta, title, tags, category, uploader, filename, detected, size, sha256, name
+            )
+        except Duplicate:
+            raise  # the other upload's document owns the stored file
+        except BaseException:
+            if stored_now:
+                _forget_original(name)
+            raise
     finally:
         if copied:
             path.unlink(missing_ok=True)
+
+
+def _forget_original(name: str) -> None:
+    """Delete a just-stored original that no document came to refer to (the database was locked
+    or the connection lost): it would be an orphan."""
+    try:
+        in_use = Document.objects.filter(original=name).exists()
+    except DatabaseError:
+        return  # cannot tell now; `wenku storage check` finds it if it is an orphan
+    if not in_use:
+        default_storage.delete(name)
 
 
 def _existing_category(path: str, uploader) -> Category | str:
