@@ -143,3 +143,44 @@ def test_moderation_pages_are_for_staff_only(client, reader):
     client.force_login(reader)
     for url in ["/moderation/", "/moderation/review/", "/moderation/reports/"]:
         assert client.get(url).status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("verdict", "public_after"),
+    [("reject", False), ("hide", False), ("approve", True)],
+)
+def test_a_moderators_verdict_survives_reconversion_through_the_real_path(
+    verdict, public_after, user, site_settings, staff, tmp_docs
+):
+    """Held by the review setting, decided by a moderator, then the review setting is switched
+    off and an admin re-converts the document (admin "重新转换所选文档"): the verdict stands."""
+    from wenku.conversion import runner
+    from wenku.library.ingest import ingest
+    from wenku.samples import documents as samples
+
+    site_settings.review_mode = "everyone"
+    site_settings.save()
+    path = samples.make_pdf(tmp_docs / "held.pdf", title="待审", pages=2)
+    document = ingest(path, path.name, user)
+    runner.run_conversion(document.pk)
+    document.refresh_from_db()
+    assert (document.status, document.review) == ("ready", Document.Review.PENDING)
+    assert not Document.objects.public().filter(pk=document.pk).exists()
+
+    if verdict == "approve":
+        services.approve(document, staff)
+    elif verdict == "reject":
+        services.reject(document, staff, "内容不符合要求")
+    else:
+        services.approve(document, staff)
+        services.hide(document, staff, "侵权")
+    site_settings.review_mode = "off"
+    site_settings.save()
+
+    assert runner.reconvert(document)
+    runner.run_conversion(document.pk)
+    document.refresh_from_db()
+    assert document.status == "ready"
+    assert Document.objects.public().filter(pk=document.pk).exists() is public_after
+    expected = {"reject": "rejected", "hide": "hidden", "approve": "approved"}[verdict]
+    assert document.review == expected
