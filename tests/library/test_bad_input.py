@@ -144,20 +144,26 @@ def test_xss_in_title_is_escaped_on_the_page(user, client, run_queue, tmp_docs):
 
 
 @pytest.mark.office
-def test_truncated_pdf_is_repaired_or_refused_never_stuck(user, run_queue, tmp_docs):
-    path = hostile.make_truncated_pdf(tmp_docs / "cut.pdf")
-    try:
-        document = ingest(path, "cut.pdf", user)
-    except IngestError as exc:
-        assert exc.code == "malformed" and "损坏" in exc.message
-        return
+def test_a_truncated_pdf_is_repaired_and_keeps_what_survived(user, run_queue, tmp_docs):
+    # 60% of the file: no xref and no trailer; qpdf rebuilds the xref from the objects left:
+    # all ten page objects, but only the first five pages' content streams.
+    path = hostile.make_truncated_pdf(tmp_docs / "cut.pdf", keep=0.6)
+    document = ingest(path, "cut.pdf", user)
     run_queue()
     document.refresh_from_db()
-    assert document.status in (Document.Status.READY, Document.Status.FAILED)
-    if document.status == Document.Status.READY:
-        assert document.page_count >= 1
-    else:
-        assert "损坏" in document.error
+    assert document.status == Document.Status.READY, document.error
+    assert document.page_count == 10
+    texts = list(document.pages.order_by("number").values_list("text", flat=True))
+    assert [f"第{n}页" in text for n, text in enumerate(texts[:5], start=1)] == [True] * 5
+    assert texts[5:] == [""] * 5
+
+
+def test_a_pdf_cut_to_its_first_bytes_is_refused_as_damaged(user, tmp_docs):
+    path = hostile.make_truncated_pdf(tmp_docs / "cut.pdf", keep=0.05)
+    with pytest.raises(IngestError) as info:
+        ingest(path, "cut.pdf", user)
+    assert info.value.code == "malformed" and "损坏" in info.value.message
+    assert Document.objects.count() == 0
 
 
 @pytest.mark.office
