@@ -98,12 +98,17 @@ def test_sitemap_index_points_to_chunks_with_real_lastmod(client, library, setti
 
 
 def test_sitemap_leaves_out_unlisted_private_and_unfinished_documents(client, user):
-    published_document(uploader=user, title="公开")
+    public = published_document(uploader=user, title="公开")
     published_document(uploader=user, title="仅链接", visibility="unlisted")
     published_document(uploader=user, title="私有", visibility="private")
-    Document.objects.filter(title="公开").update(status="ready")
+    for status in ("queued", "converting", "failed"):
+        unfinished = published_document(uploader=user, title=f"未完成-{status}")
+        Document.objects.filter(pk=unfinished.pk).update(status=status)
+    held = published_document(uploader=user, title="待审核")
+    Document.objects.filter(pk=held.pk).update(review=Document.Review.PENDING)
     chunk = client.get("/sitemap-documents.xml").content
-    assert len(ET.fromstring(chunk).findall("s:url", NS)) == 1
+    urls = [u.find("s:loc", NS).text for u in ET.fromstring(chunk).findall("s:url", NS)]
+    assert len(urls) == 1 and urls[0].endswith(f"/doc/{public.number}/")
 
 
 def test_robots_txt(client):
