@@ -92,7 +92,11 @@ def run_queue(office, monkeypatch):
         ).run()
         return DBTaskResult.objects.finished().count() - before
 
-    return run
+    cold_before = office.cold_conversions
+    yield run
+    # The warm LibreOffice is the product: a test that silently fell back to a cold soffice
+    # would pass while measuring the fallback.
+    assert office.cold_conversions == cold_before, "a conversion fell back to a cold soffice"
 
 
 @pytest.fixture

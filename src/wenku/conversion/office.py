@@ -81,6 +81,8 @@ class OfficeConverter:
         self.conversions = 0
         self.starts = 0
         self.recycled = 0
+        # Conversions that fell back to (or were configured for) a cold soffice.
+        self.cold_conversions = 0
 
     # -- unoserver lifecycle -------------------------------------------------------------
     def _pythonpath(self) -> Path:
@@ -191,6 +193,7 @@ class OfficeConverter:
                 self.stop()
             finally:
                 self._recycle_if_bloated()
+        self.cold_conversions += 1
         return convert_cold(src, dst, self.workdir / "cold-profile", timeout, infilter)
 
     def _recycle_if_bloated(self) -> None:
