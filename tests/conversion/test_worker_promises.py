@@ -94,3 +94,37 @@ def test_libreoffice_is_restarted_after_n_conversions(office, tmp_docs, monkeypa
     office.convert(path, tmp_docs / "two.pdf", timeout=60)
     assert office.starts == starts + 1
     assert office.cold_conversions == 0
+
+
+def test_the_supervisor_kills_a_worker_stuck_past_its_lease(user, tmp_docs, monkeypatch):
+    """A hung step (a pdfium call that never returns, here a child that only sleeps) is killed
+    once its document's lease has run out, and the slot gets a fresh worker — also when the
+    same check re-queues the document."""
+    import subprocess
+
+    from wenku.conversion import worker
+
+    document = ingest(samples.make_pdf(tmp_docs / "a.pdf", title="卡住", pages=1), "a.pdf", user)
+    supervisor = worker.Supervisor(1)
+    hung = subprocess.Popen(["sleep", "600"], start_new_session=True)
+    supervisor.children[0] = hung
+    spawned = []
+    monkeypatch.setattr(supervisor, "_spawn", spawned.append)
+    # It closes connections between rounds; inside the test's transaction that would close
+    # the test's own.
+    monkeypatch.setattr(worker, "close_old_connections", lambda: None)
+    Document.objects.filter(pk=document.pk).update(
+        status="converting",
+        attempts=1,
+        lease_owner=f"{runner.HOSTNAME}:{hung.pid}:s0",
+        lease_expires_at=timezone.now() - dt.timedelta(seconds=1),
+    )
+    try:
+        supervisor.check()
+        assert hung.wait(timeout=5) == -9, "killed"
+        assert spawned == [0], "a fresh worker takes the slot"
+        document.refresh_from_db()
+        assert document.status == "queued", "and its document is queued again"
+    finally:
+        if hung.poll() is None:
+            hung.kill()

@@ -21,12 +21,13 @@ import time
 from pathlib import Path
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import OperationalError, close_old_connections
 from django.utils import timezone
 
 from wenku.config import CONFIG
 
 log = logging.getLogger("wenku.worker")
+BUSY_WAIT_SECONDS = 1.0
 
 
 def _slot_dir(slot: int) -> Path:
@@ -96,7 +97,18 @@ def _serve(slot: int, workdir: Path, worker_id: str, converter, warm: bool) -> N
         excluded_queue_names=[],
     )
     worker.configure_signals()
-    worker.run()
+    while True:
+        try:
+            worker.run()
+            return
+        except OperationalError as exc:
+            # SQLite's "database is locked" (a writer held it past the timeout) passes: wait
+            # and go on rather than die and cost the slot a LibreOffice restart.
+            if "locked" not in str(exc).lower():
+                raise
+            log.warning("database busy in slot %s (%s); waiting", slot, exc)
+            close_old_connections()
+            time.sleep(BUSY_WAIT_SECONDS)
 
 
 def _warm_up(converter, folder: Path) -> None:
@@ -187,21 +199,23 @@ class Supervisor:
                 self._reap(slot)
                 self._spawn(slot)
         close_old_connections()
-        if time.monotonic() - self.last_recovery > 10:
-            from .runner import recover_abandoned
-
-            self.last_recovery = time.monotonic()
-            recover_abandoned()
+        # Kill the children stuck past their lease first: the recovery below re-queues their
+        # documents, after which nothing would point at the hung child any more.
         pids = {f":{proc.pid}:s{slot}": slot for slot, proc in self.children.items()}
         overdue = Document.objects.filter(
             status=Document.Status.CONVERTING, lease_expires_at__lt=timezone.now()
         ).values_list("lease_owner", flat=True)
         for owner in overdue:
             for marker, slot in pids.items():
-                if owner.endswith(marker):
+                if owner.endswith(marker) and slot in self.children:
                     log.warning("worker slot %s overran its time limit; killing it", slot)
                     self._reap(slot)
                     self._spawn(slot)
+        if time.monotonic() - self.last_recovery > 10:
+            from .runner import recover_abandoned
+
+            self.last_recovery = time.monotonic()
+            recover_abandoned()
         close_old_connections()
 
     def stop(self, *_: object) -> None:
