@@ -21,3 +21,4 @@ bench: setup
 	@$(PY) bench/ingest.py
 	@$(PY) bench/fidelity.py --quick
 	@$(PY) bench/dedupe.py --quick
+	@$(PY) bench/page.py --quick
