@@ -22,6 +22,13 @@ def give_points(user, amount: int) -> None:
     points.post(user, amount, points.Reason.ADJUST, key=f"test-grant:{next(_counter)}")
 
 
+def verified(*users) -> None:
+    """Mark the users' e-mail verified: a new account tips only once verified (or old enough)."""
+    for user in users:
+        type(user).objects.filter(pk=user.pk).update(email_verified=True)
+        user.email_verified = True
+
+
 def published_document(
     *,
     uploader,

@@ -58,9 +58,15 @@ class Config:
     language: str = "zh-hans"
     time_zone: str = "Asia/Shanghai"
     site_name: str = "Wenku 文库"
+    # Served over HTTPS through a proxy: secure cookies, HSTS, redirect http to https.
+    https: bool = False
+    hsts_seconds: int = 31536000
 
     # Uploads
     max_upload_mb: int = 100
+    # Uploads per hour per uploader and per address, through the web and the API (0: no limit;
+    # staff and `wenku import` are not limited).
+    uploads_per_hour: int = 60
     # A zip container (DOCX, XLSX, EPUB, ...) is refused when the sum of its declared member sizes
     # or its compression ratio says it is a bomb.
     max_unzipped_mb: int = 1024
@@ -90,10 +96,19 @@ class Config:
     # again (every cached view asks otherwise; a takedown then shows within this time).
     page_stamp_seconds: float = 1.0
 
-    # Accounts: failed logins allowed in the window, per user name and per address.
+    # Accounts: failed logins allowed in the window, per (user name, address) pair and per address.
     login_window_minutes: int = 15
     login_failures_per_user: int = 5
     login_failures_per_ip: int = 20
+    # Past this many failures of one account from all addresses in the window, a browser that has
+    # never logged in to it waits 1 s, 2 s, 4 s ... (at most the max delay) after each failure.
+    login_failures_per_account: int = 10
+    login_max_delay_seconds: int = 60
+    # Password-reset mails per hour: requests per address, mails per account.
+    password_reset_per_ip: int = 10
+    password_reset_per_account: int = 3
+    # API tokens expire this many days after they are issued (0: never).
+    api_token_days: int = 90
     # Number of reverse proxies in front of the server whose X-Forwarded-For may be trusted.
     trusted_proxy_hops: int = 0
     # Mail: the console unless an SMTP host is set.

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from wenku.config import CONFIG
@@ -38,6 +39,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    # Its static files: /api/docs serves Swagger UI from this site, not from a CDN.
+    "ninja",
     "django_tasks_db",
     "wenku.accounts",
     "wenku.library",
@@ -51,15 +54,34 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "wenku.accounts.middleware.KnownDeviceMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "wenku.middleware.RequestGuardMiddleware",
 ]
+
+# Scripts, styles, images and forms from this site only; no plugins, no framing by others.
+# Pages declare behaviour with data attributes (static/wenku/site.js), never inline script.
+# Inline styles stay allowed: htmx inserts its indicator style, Swagger UI styles elements.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF, "data:"],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.SELF],
+}
 
 ROOT_URLCONF = "wenku.urls"
 WSGI_APPLICATION = "wenku.wsgi.application"
@@ -159,6 +181,23 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_TEMP_DIR = str(DATA_DIR / "tmp")
 (DATA_DIR / "tmp").mkdir(exist_ok=True)
 DATA_UPLOAD_MAX_NUMBER_FILES = 50
+# The first handler stops an upload past the size limit however it is sent.
+FILE_UPLOAD_HANDLERS = [
+    "wenku.middleware.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
+# HTTPS deployments (WENKU_HTTPS=true behind a proxy that terminates TLS and sets
+# X-Forwarded-Proto): secure cookies, HSTS, redirect to https except the health checks.
+if CONFIG.https:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^-/"]
+    SECURE_HSTS_SECONDS = CONFIG.hsts_seconds
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = False
 
 TASKS = {
     "default": {
@@ -174,6 +213,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "loggers": {
         "wenku": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # Server errors with their traceback (Django logs them here; without a handler of
+        # ours they went nowhere once DEBUG is off).
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "django_tasks_db": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }

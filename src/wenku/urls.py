@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
+from wenku import converters  # noqa: F401 - registers <id:…> before the apps' URLconfs load
 from wenku.api.api import api
 from wenku.library.urls import sitemap_urls
 

@@ -60,7 +60,8 @@ def test_login_and_logout(client, user):
     assert client.get("/me/").status_code == 302
 
 
-def test_login_attempts_are_limited_per_user(client, user):
+def test_login_attempts_are_limited_per_user_and_address(client, user):
+    """The lock holds for this address only: tests/security/test_abuse.py shows the others."""
     for _ in range(5):
         client.post("/accounts/login/", {"username": "uploader1", "password": "wrong"})
     response = client.post("/accounts/login/", {"username": "uploader1", "password": PW})

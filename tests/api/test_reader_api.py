@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.factories import give_points
+from tests.factories import give_points, verified
 from wenku.accounts.models import ApiToken
 
 pytestmark = pytest.mark.django_db
@@ -82,6 +82,7 @@ def test_sign_in_and_points_history(client, reader_token):
 def test_favorite_tip_report_download(client, reader, reader_token, user, make_document):
     document = make_document(price=4, title="接口文档")
     give_points(reader, 10)
+    verified(reader)  # a new account tips only once verified (tests/security/test_abuse.py)
     base = f"/api/documents/{document.number}"
 
     assert client.put(f"{base}/favorite", headers=auth(reader_token)).json() == {
@@ -106,6 +107,12 @@ def test_favorite_tip_report_download(client, reader, reader_token, user, make_d
     }
     assert again.status_code == 200 and again.json()["replayed"] is True
     assert again.json()["points"] == 8
+    other = client.post(
+        f"{base}/tip", {"amount": 5}, content_type="application/json", headers=headers
+    )
+    assert other.status_code == 422, "the same key for another amount is not a replay"
+    assert other.json()["code"] == "idempotency_key_reused"
+    assert client.get("/api/me", headers=auth(reader_token)).json()["points"] == 8
 
     response = client.post(
         f"{base}/report",

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.factories import give_points
+from tests.factories import give_points, verified
 from wenku.accounts import points
 from wenku.community.models import Favorite, Report, Tip
 from wenku.library.models import Document
@@ -19,6 +19,7 @@ def document(make_document):
 
 @pytest.fixture
 def logged_in(client, reader):
+    verified(reader)  # a new account tips only once verified (tests/security/test_abuse.py)
     client.force_login(reader)
     return client
 

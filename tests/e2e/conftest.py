@@ -79,6 +79,12 @@ def _open_page(browser, live_server, page_errors: list[str], user=None):
     page = context.new_page()
     page.on("pageerror", lambda exc: page_errors.append(f"JavaScript error: {exc}"))
 
+    def console(message) -> None:  # what the Content-Security-Policy blocked
+        if message.type == "error" and "Content Security Policy" in message.text:
+            page_errors.append(f"CSP: {message.text}")
+
+    page.on("console", console)
+
     def check(response) -> None:  # the page, its script, styles or images failed to load
         if (
             response.status >= 400

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.core import mail
 
 from tests.factories import published_document
 from wenku.community.models import Tip
@@ -42,6 +43,12 @@ def test_register_sign_in_favorite_tip_download(anonymous_page, user, artifacts,
     expect(page.locator(".meta")).to_contain_text("up****1")
     page.get_by_role("button", name=re.compile("^收藏")).click()
     expect(page.get_by_role("button", name=re.compile("^已收藏"))).to_contain_text("1")
+
+    # A new account tips once its e-mail is verified: open the link of the mail.
+    link = re.search(r"http://\S+/accounts/verify/\S+/", mail.outbox[-1].body)
+    page.goto(link.group(0))
+    expect(page.locator("h1")).to_contain_text("邮箱已验证")
+    page.goto(document.get_absolute_url())
 
     page.get_by_role("link", name="赏").click()
     page.get_by_label("5 积分").check()

@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from tests.factories import give_points, published_document
+from tests.factories import give_points, published_document, verified
 from wenku.accounts import points
 from wenku.community.models import Tip
 from wenku.library.models import Download, Purchase
@@ -79,6 +79,7 @@ def test_simultaneous_clicks_on_one_paid_document_pay_once(user, reader):
 def test_the_same_tip_submitted_twice_at_once_charges_once(user, reader):
     document = published_document(uploader=user)
     give_points(reader, 20)
+    verified(reader)  # a new account tips only once verified
     client = logged_in_client(reader)
 
     simultaneously(
@@ -101,6 +102,7 @@ def test_simultaneous_tips_in_both_directions_neither_deadlock_nor_lose_points(u
     mine = published_document(uploader=reader)
     give_points(user, 50)
     give_points(reader, 50)
+    verified(user, reader)  # new accounts tip only once verified
     clients = {user.pk: logged_in_client(user), reader.pk: logged_in_client(reader)}
 
     def tip(i):

@@ -107,3 +107,34 @@ def test_the_api_does_not_name_a_private_duplicate(client, user, django_user_mod
     response = _post(client, token, path)
     assert response.status_code == 409
     assert response.json()["existing_id"] is None and "私密" not in response.json()["detail"]
+
+
+def test_uploads_are_limited_per_uploader_and_per_address(client, user, tmp_docs, monkeypatch):
+    from dataclasses import replace
+
+    from wenku.library import ingest as ingest_module
+
+    monkeypatch.setattr(ingest_module, "CONFIG", replace(ingest_module.CONFIG, uploads_per_hour=2))
+    _, token = ApiToken.issue(user)
+    codes = []
+    for n in range(3):
+        path = samples.make_txt(tmp_docs / f"{n}.txt", [f"第{n}份"])
+        codes.append(_post(client, token, path).status_code)
+    assert codes == [201, 201, 429]
+    # Another account from the same address is limited by the address.
+    other = user.__class__.objects.create_user("other", password="pw-other-123456")
+    _, other_token = ApiToken.issue(other)
+    path = samples.make_txt(tmp_docs / "x.txt", ["另一个人"])
+    response = _post(client, other_token, path)
+    assert response.status_code == 429 and "每小时最多" in response.json()["detail"]
+
+
+def test_staff_and_the_command_line_are_not_limited(admin_user, tmp_docs, monkeypatch):
+    from dataclasses import replace
+
+    from wenku.library import ingest as ingest_module
+
+    monkeypatch.setattr(ingest_module, "CONFIG", replace(ingest_module.CONFIG, uploads_per_hour=1))
+    for n in range(3):
+        ingest(samples.make_txt(tmp_docs / f"{n}.txt", [f"管理员{n}"]), f"{n}.txt", admin_user)
+    assert Document.objects.count() == 3

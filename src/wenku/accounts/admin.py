@@ -12,9 +12,12 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
     list_display = [
         "username", "email", "points", "trusted", "is_active", "is_staff", "date_joined",
     ]  # fmt: skip
-    list_filter = [*BaseUserAdmin.list_filter, "trusted"]
+    list_filter = [*BaseUserAdmin.list_filter, "trusted", "email_verified"]
     readonly_fields = ["points"]
-    fieldsets = [*BaseUserAdmin.fieldsets, (_("积分与信任"), {"fields": ["points", "trusted"]})]
+    fieldsets = [
+        *BaseUserAdmin.fieldsets,
+        (_("积分与信任"), {"fields": ["points", "trusted", "email_verified"]}),
+    ]
 
 
 @admin.register(PointsEntry)
@@ -38,5 +41,6 @@ class PointsEntryAdmin(admin.ModelAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ["user", "name", "created_at"]
-    readonly_fields = ["key_hash"]
+    list_display = ["user", "name", "created_at", "last_used_at", "expires_at"]
+    readonly_fields = ["key_hash", "last_used_at"]
+    search_fields = ["user__username", "name"]

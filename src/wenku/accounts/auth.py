@@ -13,12 +13,16 @@ from . import services
 
 
 class ThrottledBackend(ModelBackend):
-    """ModelBackend that refuses to even check a password while its user name or address is
-    throttled, and refuses users under a login ban."""
+    """ModelBackend that refuses to even check a password while its user name and address are
+    throttled (see `services.login_blocked`), and refuses users under a login ban."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         ip = services.client_ip(request) if request is not None else None
-        if username and services.login_blocked(username, ip):
+        known = services.known_device(request, username or "")
+        if username and services.login_blocked(username, ip, known_device=known):
+            if request is not None:
+                # No password was checked: the refusal is not one more failure.
+                request.wenku_login_throttled = True
             raise PermissionDenied
         user = super().authenticate(request, username=username, password=password, **kwargs)
         if user is not None and login_banned(user):
@@ -35,10 +39,16 @@ class ThrottledBackend(ModelBackend):
 
 @receiver(user_login_failed)
 def _count_failure(sender, credentials, request=None, **kwargs):
+    if getattr(request, "wenku_login_throttled", False):
+        return
     ip = services.client_ip(request) if request is not None else None
     services.record_login_failure(credentials.get("username", ""), ip)
 
 
 @receiver(user_logged_in)
 def _forget_failures(sender, request, user, **kwargs):
-    services.clear_login_failures(user.get_username())
+    ip = services.client_ip(request) if request is not None else None
+    services.clear_login_failures(user.get_username(), ip)
+    if request is not None:
+        # KnownDeviceMiddleware marks this browser on the way out.
+        request.wenku_logged_in_as = user.get_username()

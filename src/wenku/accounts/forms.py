@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
 from wenku.moderation.models import active_ban, ban_message
@@ -29,7 +29,11 @@ class LoginForm(AuthenticationForm):
 
     def clean(self):
         username = self.data.get("username", "")
-        blocked = services.login_blocked(username, services.client_ip(self.request))
+        blocked = services.login_blocked(
+            username,
+            services.client_ip(self.request),
+            known_device=services.known_device(self.request, username),
+        )
         if blocked:
             raise forms.ValidationError(blocked, code="throttled")
         try:
@@ -54,3 +58,19 @@ class ProfileForm(forms.ModelForm):
         if email and User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
             raise forms.ValidationError(_("该邮箱已被其他账号使用。"))
         return email
+
+    def save(self, commit: bool = True) -> User:
+        if "email" in self.changed_data:
+            # A new address is not the one that was verified.
+            self.instance.email_verified = False
+        return super().save(commit)
+
+
+class ThrottledPasswordResetForm(PasswordResetForm):
+    """Django's reset form, which mails an account at most `password_reset_per_account` times an
+    hour, silently: the page says the same whether or not a mail went out."""
+
+    def get_users(self, email):
+        for user in super().get_users(email):
+            if services.reset_mail_allowed(user):
+                yield user

@@ -1,10 +1,14 @@
+import datetime as dt
 import hashlib
 import secrets
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from wenku.config import CONFIG
 
 
 def mask_name(name: str) -> str:
@@ -25,6 +29,8 @@ class User(AbstractUser):
     trusted = models.BooleanField(
         _("可信用户"), default=False, help_text=_("可信用户的上传无需等待审核")
     )
+    # Set when the owner opens the link mailed to `email`; cleared when the e-mail changes.
+    email_verified = models.BooleanField(_("邮箱已验证"), default=False)
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
@@ -37,6 +43,17 @@ class User(AbstractUser):
     @property
     def masked_name(self) -> str:
         return mask_name(self.get_username())
+
+    def save(self, *args, **kwargs) -> None:
+        # `_password` holds the new raw password between set_password() and save(), whatever
+        # the door (change form, reset link, admin, changepassword); a hash upgrade at login
+        # leaves it None. A new password ends every API token issued under the old one, and
+        # the failed logins counted against the account.
+        password_changed = self._password is not None and not self._state.adding
+        super().save(*args, **kwargs)
+        if password_changed:
+            ApiToken.objects.filter(user=self).delete()
+            LoginFailure.objects.filter(username__iexact=self.get_username()).delete()
 
 
 class PointsEntry(models.Model):
@@ -112,7 +129,9 @@ class SignIn(models.Model):
 
 
 class LoginFailure(models.Model):
-    """A failed login, counted per user name and per IP to slow down password guessing."""
+    """A failed login, counted per (user name, address), per address and per user name (see
+    `services.login_blocked`). `ip` is the address as the throttle sees it: an IPv6 address is
+    stored as its /64 network, the block one subscriber gets."""
 
     username = models.CharField(max_length=150, db_index=True)
     ip = models.GenericIPAddressField(null=True, db_index=True)
@@ -122,16 +141,40 @@ class LoginFailure(models.Model):
         return f"{self.username} {self.ip}"
 
 
+class RateEvent(models.Model):
+    """One counted use of a rate-limited action (a registration, a password-reset mail...).
+
+    Kept in the database like LoginFailure, so every process and machine counts the same rows.
+    `key` says what is limited: "ip:<address or /64 network>" or "user:<id>"."""
+
+    action = models.CharField(max_length=20)
+    key = models.CharField(max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["action", "key", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.key}"
+
+
+class TokenRefused(Exception):
+    """A bearer token that does not authenticate; `code` is "unknown", "expired" or "inactive"."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.message, self.code = message, code
+
+
 class ApiTokenQuerySet(models.QuerySet):
     def user_for(self, raw: str) -> "User | None":
-        token = self.select_related("user").filter(key_hash=ApiToken.hash(raw)).first()
-        if token is None or not token.user.is_active:
-            return None
-        from wenku.moderation.models import login_banned
+        """The user of a live token, or None (see `wenku.accounts.tokens.authenticate`)."""
+        from .tokens import authenticate
 
-        if login_banned(token.user):
+        try:
+            return authenticate(raw)[0]
+        except TokenRefused:
             return None
-        return token.user
 
 
 class ApiToken(models.Model):
@@ -142,16 +185,26 @@ class ApiToken(models.Model):
     )
     name = models.CharField(_("名称"), max_length=100, blank=True)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    # None: never expires (only when WENKU_API_TOKEN_DAYS is 0 at issue).
+    expires_at = models.DateTimeField(_("过期时间"), null=True, blank=True)
+    # Recorded at most once a minute (tokens.LAST_USED_EVERY), so a busy token costs no write
+    # per request.
+    last_used_at = models.DateTimeField(_("最后使用"), null=True, blank=True)
 
     objects = ApiTokenQuerySet.as_manager()
 
     class Meta:
+        ordering = ["-created_at", "-id"]
         verbose_name = _("API 令牌")
         verbose_name_plural = _("API 令牌")
 
     def __str__(self) -> str:
         return f"{self.user} {self.name}"
+
+    @property
+    def expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
 
     @staticmethod
     def hash(raw: str) -> str:
@@ -159,5 +212,11 @@ class ApiToken(models.Model):
 
     @classmethod
     def issue(cls, user: "User", name: str = "") -> tuple["ApiToken", str]:
+        """A new token for `user` and its key (shown once), expiring after WENKU_API_TOKEN_DAYS."""
         raw = "wk_" + secrets.token_urlsafe(32)
-        return cls.objects.create(user=user, name=name, key_hash=cls.hash(raw)), raw
+        days = CONFIG.api_token_days
+        expires_at = timezone.now() + dt.timedelta(days=days) if days > 0 else None
+        token = cls.objects.create(
+            user=user, name=name, key_hash=cls.hash(raw), expires_at=expires_at
+        )
+        return token, raw

@@ -10,16 +10,15 @@ from ninja.files import UploadedFile
 from ninja.security import APIKeyCookie, HttpBearer
 
 from wenku.accounts.models import ApiToken
+from wenku.accounts.services import client_ip
+from wenku.api.tokens import bearer_user
 from wenku.library.ingest import Duplicate, IngestError, Metadata, ingest
 from wenku.library.models import Document
 
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str):
-        user = ApiToken.objects.user_for(token)
-        if user is not None:
-            request.user = user
-        return user
+        return bearer_user(request, token)
 
 
 class SessionAuth(APIKeyCookie):
@@ -85,7 +84,14 @@ class DocumentOut(Schema):
 
 @api.post(
     "/documents",
-    response={201: DocumentOut, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut, 413: ErrorOut},
+    response={
+        201: DocumentOut,
+        400: ErrorOut,
+        403: ErrorOut,
+        409: ErrorOut,
+        413: ErrorOut,
+        429: ErrorOut,
+    },
     summary="上传一个文档",
 )
 def upload_document(
@@ -101,14 +107,23 @@ def upload_document(
         title=title, description=description, tags=tags, category=category or None, price=price
     )
     try:
-        document = ingest(file, file.name or "", request.auth, meta)
+        document = ingest(file, file.name or "", request.auth, meta, ip=client_ip(request))
     except Duplicate as exc:
         existing = exc.existing.number if exc.existing else None
         return Status(409, ErrorOut(code=exc.code, detail=exc.message, existing_id=existing))
     except IngestError as exc:
-        status = {"too_large": 413, "banned": 403}.get(exc.code, 400)
+        status = {"too_large": 413, "banned": 403, "rate_limited": 429}.get(exc.code, 400)
         return Status(status, ErrorOut(code=exc.code, detail=exc.message))
     return Status(201, DocumentOut.of(document))
+
+
+def optional_user(request: HttpRequest):
+    """The caller of a public endpoint (auth=None): a token holder, authenticated lazily, else
+    the session's user (possibly anonymous)."""
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("bearer "):
+        return ApiToken.objects.user_for(header[7:].strip()) or request.user
+    return request.user
 
 
 @api.get(
@@ -119,13 +134,9 @@ def upload_document(
 )
 def get_document(request: HttpRequest, number: int):
     document = Document.objects.filter(number=number).first()
-    user = request.user
     if document is None:
         raise HttpError(404, _("文档不存在。"))
-    # Token holders are authenticated lazily here, since the endpoint is public.
-    header = request.headers.get("Authorization", "")
-    if header.lower().startswith("bearer "):
-        user = ApiToken.objects.user_for(header[7:].strip()) or user
+    user = optional_user(request)
     if not document.visible_to(user):
         raise HttpError(404, _("文档不存在。"))
     return DocumentOut.of(document, show_error=document.is_owned_by(user))
@@ -139,3 +150,8 @@ api.add_router("/", reader_router)
 from wenku.api.search import router as search_router  # noqa: E402
 
 api.add_router("/search", search_router)
+
+
+from wenku.api.tokens import router as tokens_router  # noqa: E402
+
+api.add_router("/", tokens_router)

@@ -117,8 +117,12 @@ def _ref(document: Document | None) -> DocRef | None:
     )
 
 
+MAX_PAGE = 100_000
+
+
 def _page(queryset, page: int):
-    page = max(page, 1)
+    # Clamped: an offset past the database's integers would be an error, not an empty page.
+    page = min(max(page, 1), MAX_PAGE)
     return queryset[(page - 1) * PER_PAGE : page * PER_PAGE]
 
 
@@ -142,8 +146,8 @@ def issue_token(request: HttpRequest, body: Credentials):
 @router.post(
     "/auth/register",
     auth=None,
-    response={201: TokenOut, 400: ErrorOut, 403: ErrorOut},
-    summary="注册新用户（返回一个令牌）",
+    response={201: TokenOut, 400: ErrorOut, 403: ErrorOut, 429: ErrorOut},
+    summary="注册新用户（返回一个令牌；每个 IP 每小时有注册数上限）",
 )
 def register(request: HttpRequest, body: Registration):
     from wenku.accounts.forms import RegisterForm
@@ -160,9 +164,12 @@ def register(request: HttpRequest, body: Registration):
         detail = "；".join(str(e) for errors in form.errors.values() for e in errors)
         return Status(400, ErrorOut(code="invalid", detail=detail))
     try:
-        user = services.register(body.username, form.cleaned_data["email"], body.password)
+        user = services.register(
+            body.username, form.cleaned_data["email"], body.password, request=request
+        )
     except services.AccountError as exc:
-        return Status(403, ErrorOut(code=exc.code, detail=exc.message))
+        status = 429 if exc.code == "throttled" else 403
+        return Status(status, ErrorOut(code=exc.code, detail=exc.message))
     _token, raw = ApiToken.issue(user, name="api")
     return Status(201, TokenOut(token=raw, username=user.get_username()))
 
@@ -247,7 +254,15 @@ def remove_favorite(request: HttpRequest, number: int):
 
 @router.post(
     "/documents/{number}/tip",
-    response={201: TipOut, 200: TipOut, 400: ErrorOut, 402: ErrorOut, 403: ErrorOut, 409: ErrorOut},
+    response={
+        201: TipOut,
+        200: TipOut,
+        400: ErrorOut,
+        402: ErrorOut,
+        403: ErrorOut,
+        409: ErrorOut,
+        422: ErrorOut,
+    },
     summary="打赏上传者（同一 Idempotency-Key 只扣一次）",
 )
 def tip(request: HttpRequest, number: int, body: TipIn):
@@ -297,4 +312,6 @@ def download(request: HttpRequest, number: int, kind: str = "original"):
         )
     except downloads.DownloadRefused as exc:
         return Status(exc.status, ErrorOut(code=exc.code, detail=exc.message))
-    return FileResponse(grant.open(), as_attachment=True, filename=grant.filename)
+    return FileResponse(
+        grant.open(), as_attachment=True, filename=grant.filename, content_type=grant.content_type
+    )

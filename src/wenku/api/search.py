@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
-from wenku.search.forms import SearchForm
+from wenku.search.forms import MAX_PAGES, SearchForm
 from wenku.search.views import run_search
 
 router = Router(tags=["search"])
@@ -22,9 +22,12 @@ class HitOut(Schema):
     price: int
     created_at: str
     score: float
-    snippet_html: str
+    snippet_html: str  # from a page the caller may read, or the description
     snippet_page: int | None
     hit_pages: list[int]
+    # Matching pages past the preview of a paid document the caller has not bought: named,
+    # never quoted ("第N页", its text is in the full document).
+    locked_pages: list[int]
 
 
 class SearchOut(Schema):
@@ -41,21 +44,25 @@ class SearchParams(Schema):
     q: str = ""
     category: int | None = None
     format: str | None = None
-    pages_min: int | None = None
-    pages_max: int | None = None
+    pages_min: int | None = Field(None, ge=0, le=MAX_PAGES)
+    pages_max: int | None = Field(None, ge=0, le=MAX_PAGES)
     price: str | None = None
     date: str | None = None
     sort: str = "relevance"
-    page: int = 1
+    page: int = Field(1, ge=1, le=500)
 
 
 @router.get("", response=SearchOut, auth=None, summary="全文搜索公开文档")
 def search_documents(request: HttpRequest, params: Query[SearchParams]):
     """Terms are ANDed; "quoted phrases"; -excluded. Snippets are HTML: text escaped, hits in
-    <mark>. `sort`: relevance | latest | downloads."""
+    <mark>; they come only from pages the caller may read (a paid document's preview, or
+    every page once bought), other matching pages are listed in `locked_pages`.
+    `sort`: relevance | latest | downloads."""
+    from wenku.api.api import optional_user  # (api.api imports this module)
+
     data = {k: v for k, v in params.dict().items() if v not in (None, "")}
     form = SearchForm({k: str(v) for k, v in data.items()})
-    found = run_search(request, form)
+    found = run_search(request, form, viewer=optional_user(request))
     return SearchOut(
         q=params.q,
         normalized=found.query.normalized,
@@ -79,6 +86,7 @@ def search_documents(request: HttpRequest, params: Query[SearchParams]):
                 snippet_html=str(h.snippet),
                 snippet_page=h.snippet_page,
                 hit_pages=h.pages,
+                locked_pages=h.locked_pages,
             )
             for h in found.hits
         ],

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wenku.accounts import points
@@ -64,10 +66,31 @@ def new_key() -> str:
     return uuid.uuid4().hex
 
 
+def tip_refusal(user, site: SiteSettings | None = None) -> str | None:
+    """Why `user` may not tip yet, or None.
+
+    A new account tips only once its e-mail is verified or it is `tip_wait_hours` old (0: no
+    wait), so accounts made in bulk cannot pour their register bonus into one account. Staff
+    are exempt: the operator made them."""
+    site = site or SiteSettings.current()
+    hours = site.tip_wait_hours
+    if not hours or user.is_staff or user.email_verified:
+        return None
+    ready_at = user.date_joined + dt.timedelta(hours=hours)
+    if timezone.now() >= ready_at:
+        return None
+    return _("新注册的账号需要先验证邮箱，或注册满 %(hours)s 小时（%(when)s 之后）才能打赏。") % {
+        "hours": hours,
+        "when": timezone.localtime(ready_at).strftime("%Y-%m-%d %H:%M"),
+    }
+
+
 def tip(user, document: Document, amount: int, key: str = "") -> tuple[Tip, bool]:
     """Move `amount` points from `user` to the uploader; the same key pays once.
 
-    Returns the tip and whether this call made it (False for a replay of the same key)."""
+    Refused for a new account (`tip_refusal`), a banned tipper or uploader, one's own document,
+    an amount not offered by the site. Returns the tip and whether this call made it (False for
+    a replay of the same key)."""
     _require_published(document)
     site = SiteSettings.current()
     if amount not in site.tip_choices:
@@ -80,7 +103,7 @@ def tip(user, document: Document, amount: int, key: str = "") -> tuple[Tip, bool
     key = (key or new_key())[:64]
     existing = Tip.objects.filter(tipper=user, key=key).first()
     if existing is not None:
-        return existing, False
+        return _replay(existing, document, amount), False
     recipient = document.uploader
     for who in (user, recipient):
         try:
@@ -90,6 +113,9 @@ def tip(user, document: Document, amount: int, key: str = "") -> tuple[Tip, bool
                 exc.message if who == user else _("该文档的上传者账号已被封禁，无法接受打赏。")
             )
             raise ActionRefused(message, "banned", 403) from None
+    refusal = tip_refusal(user, site)
+    if refusal:
+        raise ActionRefused(refusal, "account_too_new", 403)
     try:
         with transaction.atomic():
             points.lock_users(user, recipient)
@@ -103,7 +129,7 @@ def tip(user, document: Document, amount: int, key: str = "") -> tuple[Tip, bool
                 memo=document.title,
             )
             if not paid.created:
-                return Tip.objects.get(tipper=user, key=key), False
+                return _replay(Tip.objects.get(tipper=user, key=key), document, amount), False
             made = Tip.objects.create(
                 tipper=user, recipient=recipient, document=document, amount=amount, key=key
             )
@@ -119,6 +145,19 @@ def tip(user, document: Document, amount: int, key: str = "") -> tuple[Tip, bool
     except points.InsufficientPoints as exc:
         raise ActionRefused(exc.message, exc.code, 402) from None
     return made, True
+
+
+def _replay(existing: Tip, document: Document, amount: int) -> Tip:
+    """A key names one tip: the same key for another document or amount is a client's mistake
+    (answered 422), never a replay that looks like success."""
+    if existing.document_id != document.pk or existing.amount != amount:
+        raise ActionRefused(
+            _("该幂等键已用于另一笔打赏（%(amount)s 积分），请换一个键。")
+            % {"amount": existing.amount},
+            "idempotency_key_reused",
+            422,
+        )
+    return existing
 
 
 def report(user, document: Document, reason: str, details: str = "") -> Report:

@@ -4,9 +4,9 @@ from . import views
 
 app_name = "community"
 urlpatterns = [
-    path("doc/<int:number>/favorite/", views.favorite, name="favorite"),
-    path("doc/<int:number>/tip/", views.tip, name="tip"),
-    path("doc/<int:number>/report/", views.report, name="report"),
-    path("doc/<int:number>/share/", views.share, name="share"),
-    path("doc/<int:number>/qr.svg", views.qr_code, name="qr"),
+    path("doc/<id:number>/favorite/", views.favorite, name="favorite"),
+    path("doc/<id:number>/tip/", views.tip, name="tip"),
+    path("doc/<id:number>/report/", views.report, name="report"),
+    path("doc/<id:number>/share/", views.share, name="share"),
+    path("doc/<id:number>/qr.svg", views.qr_code, name="qr"),
 ]

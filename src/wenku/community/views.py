@@ -75,6 +75,9 @@ def tip(request: HttpRequest, number: int) -> HttpResponse:
                 return render(request, "community/_done.html", {"text": note})
             messages.success(request, note)
             return _back(document)
+    if request.method != "POST":
+        # Say it before the reader picks an amount.
+        context["error"] = services.tip_refusal(request.user)
     template = "community/_tip_form.html" if _is_htmx(request) else "community/tip.html"
     return render(request, template, context)
 

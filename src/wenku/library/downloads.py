@@ -19,6 +19,7 @@ from wenku.accounts import points
 from wenku.clock import start_of_today
 from wenku.moderation.models import SiteSettings, active_ban, ban_message
 
+from .access import reads_whole_document
 from .models import Document, Download, Purchase
 
 
@@ -26,6 +27,24 @@ class DownloadRefused(Exception):
     def __init__(self, message: str, code: str, status: int = 403) -> None:
         super().__init__(message)
         self.message, self.code, self.status = message, code, status
+
+
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "doc": "application/msword",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "rtf": "application/rtf",
+    "txt": "text/plain; charset=utf-8",
+    "ppt": "application/vnd.ms-powerpoint",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "odp": "application/vnd.oasis.opendocument.presentation",
+    "xls": "application/vnd.ms-excel",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+    "csv": "text/csv",
+    "epub": "application/epub+zip",
+}
 
 
 @dataclass(frozen=True)
@@ -36,27 +55,33 @@ class Grant:
 
     @property
     def filename(self) -> str:
-        name = self.document.original_filename or f"{self.document.title}.{self.document.format}"
+        """The uploaded name, ending in the extension of what the file is: a PDF uploaded as
+        "x.html" downloads as "x.html.pdf", never as something a browser would open as a page."""
+        fmt = self.document.format
+        name = self.document.original_filename or f"{self.document.title}.{fmt}"
         if self.kind == "pdf":
             stem = name.rsplit(".", 1)[0] if "." in name else name
             return f"{stem}.pdf"
+        if not name.lower().endswith(f".{fmt}"):
+            name = f"{name}.{fmt}"
         return name
+
+    @property
+    def content_type(self) -> str:
+        """From the format detected in the bytes, never guessed from the uploaded name."""
+        if self.kind == "pdf":
+            return "application/pdf"
+        return CONTENT_TYPES.get(self.document.format, "application/octet-stream")
 
     def open(self):
         field = self.document.pdf if self.kind == "pdf" else self.document.original
         return default_storage.open(field.name)
 
 
-def has_bought(user, document: Document) -> bool:
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and Purchase.objects.filter(user=user, document=document).exists()
-    )
-
-
 def can_download_free(user, document: Document) -> bool:
-    """No points due: the owner, staff, a free document, or one already bought."""
-    return document.is_owned_by(user) or document.is_free or has_bought(user, document)
+    """No points due: the owner, staff, a free document, or one already bought — the same
+    people who may read the whole text (one rule, `access.reads_whole_document`)."""
+    return reads_whole_document(document, user)
 
 
 def _check_limits(user, ip: str | None, site: SiteSettings) -> None:

@@ -8,7 +8,9 @@ queued conversion, nor a task for a document that does not exist.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import math
 import os
 import re
 import tempfile
@@ -23,6 +25,7 @@ from django.core.files.storage import default_storage
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from wenku.accounts.services import address_key, take
 from wenku.config import CONFIG
 from wenku.conversion.detect import detect
 from wenku.conversion.errors import RejectedFile
@@ -158,13 +161,22 @@ def _spool(source: BinaryIO | Path, tmpdir: Path) -> tuple[Path, str, int, bool]
 
 
 def ingest(
-    source: BinaryIO | Path, filename: str, uploader, meta: Metadata | None = None
+    source: BinaryIO | Path,
+    filename: str,
+    uploader,
+    meta: Metadata | None = None,
+    *,
+    ip: str | None = None,
 ) -> Document:
-    """Check, store and queue one file. Raises IngestError (or Duplicate) and stores nothing."""
+    """Check, store and queue one file. Raises IngestError (or Duplicate) and stores nothing.
+
+    `ip` is the client's address for uploads through the web and the API: uploads are limited
+    per uploader and per address (`WENKU_UPLOADS_PER_HOUR`); staff and the CLI are not."""
     meta = meta or Metadata()
     ban = active_ban(uploader, "upload")
     if ban is not None:
         raise IngestError(ban_message(ban), code="banned")
+    _count_upload(uploader, ip)
     filename = clean_filename(filename)
     title = clean_title(meta.title, filename)
     tags = clean_tags(meta.tags)
@@ -216,6 +228,25 @@ def ingest(
     finally:
         if copied:
             path.unlink(missing_ok=True)
+
+
+def _count_upload(uploader, ip: str | None) -> None:
+    """Refuse an upload past the hourly limit of its uploader or its address (every attempt
+    counts, refused ones too: sending garbage is what the limit is for)."""
+    limit = CONFIG.uploads_per_hour
+    if not limit or getattr(uploader, "is_staff", False):
+        return
+    keys = [("upload", f"user:{uploader.pk}")]
+    if address_key(ip):
+        keys.append(("upload-ip", address_key(ip)))
+    for action, key in keys:
+        event, wait = take(action, key, limit, dt.timedelta(hours=1))
+        if event is None:
+            raise IngestError(
+                _("上传过于频繁：每小时最多上传 %(n)s 个文件，请 %(m)s 分钟后再试。")
+                % {"n": limit, "m": max(1, math.ceil(wait.total_seconds() / 60))},
+                code="rate_limited",
+            )
 
 
 def _forget_original(name: str) -> None:

@@ -7,13 +7,13 @@ from .views import browse, document, download, site, upload
 app_name = "library"
 urlpatterns = [
     path("", browse.home, name="home"),
-    path("category/<int:pk>/", browse.category, name="category"),
+    path("category/<id:pk>/", browse.category, name="category"),
     path("upload/", upload.upload, name="upload"),
-    path("doc/<int:number>/", document.detail, name="document"),
-    path("doc/<int:number>/read/", document.reader, name="reader"),
-    path("doc/<int:number>/status/", document.status, name="status"),
-    path("doc/<int:number>/page/<int:page>.webp", document.page_image, name="page_image"),
-    path("doc/<int:number>/download/", download.download, name="download"),
+    path("doc/<id:number>/", document.detail, name="document"),
+    path("doc/<id:number>/read/", document.reader, name="reader"),
+    path("doc/<id:number>/status/", document.status, name="status"),
+    path("doc/<id:number>/page/<id:page>.webp", document.page_image, name="page_image"),
+    path("doc/<id:number>/download/", download.download, name="download"),
     path("robots.txt", site.robots, name="robots"),
     path("-/ping", site.ping, name="ping"),
 ]

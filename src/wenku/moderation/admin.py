@@ -13,12 +13,14 @@ class SiteSettingsAdmin(AuditedAdmin):
 
     fieldsets = [
         (_("站点"), {"fields": ["site_name", "copyright_line", "icp_number", "site_started"]}),
-        (_("注册与下载"), {"fields": ["registration_open", "download_login_required",
+        (_("注册与下载"), {"fields": ["registration_open", "registrations_per_ip_hour",
+                                    "download_login_required",
                                     "daily_downloads_per_user", "daily_downloads_per_ip"]}),
         (_("上传与预览"), {"fields": ["allowed_formats", "max_upload_mb", "preview_pages",
                                     "preview_percent"]}),
         (_("审核"), {"fields": ["review_mode", "trust_after_approved", "duplicate_threshold"]}),
-        (_("积分规则"), {"fields": ["register_bonus", "signin_bonus", "upload_reward",
+        (_("积分规则"), {"fields": ["register_bonus", "register_bonus_after_verification",
+                                  "tip_wait_hours", "signin_bonus", "upload_reward",
                                   "upload_reward_daily_cap", "download_site_share",
                                   "tip_amounts", "delete_penalty"]}),
     ]  # fmt: skip

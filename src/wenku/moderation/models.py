@@ -45,10 +45,25 @@ class SiteSettings(models.Model):
     site_started = models.PositiveIntegerField(_("建站年份"), default=2026)
 
     registration_open = models.BooleanField(_("开放注册"), default=True)
+    registrations_per_ip_hour = models.PositiveIntegerField(
+        _("每个 IP 每小时注册数上限"),
+        default=5,
+        help_text=_("同一网络（IPv6 按 /64 网段）每小时最多注册的账号数；0 表示不限制"),
+    )
     download_login_required = models.BooleanField(_("免费文档也需登录才能下载"), default=False)
 
     # Points rules (积分规则)
     register_bonus = models.PositiveIntegerField(_("注册奖励积分"), default=20)
+    register_bonus_after_verification = models.BooleanField(
+        _("验证邮箱后才发放注册奖励"),
+        default=False,
+        help_text=_("开启后注册奖励在用户点击验证邮件中的链接时发放（只发一次）；需已配置发信"),
+    )
+    tip_wait_hours = models.PositiveIntegerField(
+        _("新账号打赏等待时间（小时）"),
+        default=24,
+        help_text=_("新注册的账号验证邮箱后，或注册满这么多小时后才能打赏；0 表示不限制"),
+    )
     signin_bonus = models.PositiveIntegerField(_("每日签到积分"), default=2)
     upload_reward = models.PositiveIntegerField(_("文档发布奖励积分"), default=5)
     upload_reward_daily_cap = models.PositiveIntegerField(

@@ -7,5 +7,5 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("review/", views.review_queue, name="review"),
     path("reports/", views.report_queue, name="reports"),
-    path("reports/<int:number>/", views.resolve, name="resolve"),
+    path("reports/<id:number>/", views.resolve, name="resolve"),
 ]

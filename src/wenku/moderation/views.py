@@ -85,8 +85,10 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 
 
 def _decide(request: HttpRequest) -> HttpResponse:
-    action = request.POST.get("action")
-    numbers = request.POST.getlist("documents")
+    # A document's own buttons send "approve:<number>": they decide that one document, with
+    # or without JavaScript, whatever else is ticked.
+    action, _sep, only = request.POST.get("action", "").partition(":")
+    numbers = [only] if only else request.POST.getlist("documents")
     reason = request.POST.get("reason", "")
     documents = list(Document.objects.filter(number__in=numbers))
     if not documents:

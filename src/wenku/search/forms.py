@@ -23,12 +23,16 @@ PRICE_CHOICES = [("", _("不限")), ("free", _("免费")), ("paid", _("付费"))
 SORT_CHOICES = [("relevance", _("相关度")), ("latest", _("最新")), ("downloads", _("下载量"))]
 
 
+MAX_PAGES = 1_000_000
+
+
 class SearchForm(forms.Form):
     q = forms.CharField(required=False, max_length=200)
     category = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
     format = forms.ChoiceField(required=False, choices=[("", _("全部格式")), *Format.choices])
-    pages_min = forms.IntegerField(required=False, min_value=0)
-    pages_max = forms.IntegerField(required=False, min_value=0)
+    # Bounded: a number past the database's integers would be an error, not a filter.
+    pages_min = forms.IntegerField(required=False, min_value=0, max_value=MAX_PAGES)
+    pages_max = forms.IntegerField(required=False, min_value=0, max_value=MAX_PAGES)
     price = forms.ChoiceField(required=False, choices=PRICE_CHOICES)
     date = forms.ChoiceField(required=False, choices=DATE_CHOICES)
     sort = forms.ChoiceField(required=False, choices=SORT_CHOICES)

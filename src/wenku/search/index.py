@@ -1,8 +1,8 @@
 """The search interface the rest of Wenku uses.
 
 - `index_document(document)` / `remove_document(document)` / `index_many(documents)`
-- `search(query, filters, sort, page) -> SearchResults`
-- `search_in_document(document, query) -> [(page number, snippet)]`
+- `search(query, filters, sort, page, viewer=user) -> SearchResults`
+- `search_in_document(document, query, viewer=user) -> [PageHit(page number, snippet)]`
 
 Every published document is indexed whatever its visibility (so that searching inside an
 unlisted document works); site search only ever returns public, ready documents.
@@ -13,6 +13,11 @@ and `search_in_document` are answered in Python from the pages' text (`Matcher`)
 handful of documents shown: per-page index rows would double the index and its build time
 for these few look-ups. That costs time in proportion to the text of the documents shown
 (~60,000 characters for 20 hits of 3 pages: a few milliseconds).
+
+Matching looks at every page, but a snippet only ever comes from a page the viewer may read
+(`wenku.library.access.pages_readable_by`): a match past the preview of a paid document the
+viewer has not bought is named by its page number alone. The viewer defaults to an anonymous
+one, so a caller that forgets to pass it shows less, never more.
 """
 
 from __future__ import annotations
@@ -23,11 +28,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
+from typing import NamedTuple
 
 from django.db import connection, transaction
 from django.utils.safestring import SafeString
 
 from wenku.config import CONFIG
+from wenku.library.access import pages_readable_by, pages_readable_by_each
 from wenku.library.models import Category, Document, Page
 
 from .backends import Row, get_backend
@@ -260,10 +267,18 @@ class Hit:
     document: Document
     score: float
     title: SafeString  # the title, escaped, matches in <mark>
-    snippet: SafeString  # a passage, escaped, matches in <mark>
+    snippet: SafeString  # a passage of a readable page or the description, escaped, <mark>ed
     pages: list[int]  # pages (1-based) where a term occurs, in order
     snippet_page: int | None  # the page the snippet is from
     category_path: str = ""  # "父类/子类"
+    # Pages of `pages` whose text the viewer may not read (past the preview of a paid document
+    # not bought): they are named, never quoted.
+    locked_pages: list[int] = field(default_factory=list)
+
+    @property
+    def only_locked(self) -> bool:
+        """The text matched only on pages the viewer may not read."""
+        return bool(self.locked_pages) and self.snippet_page is None
 
 
 @dataclass
@@ -297,8 +312,11 @@ def search(
     sort: str = "relevance",
     page: int = 1,
     per_page: int | None = None,
+    *,
+    viewer=None,
 ) -> SearchResults:
-    """Public, ready documents matching `query`, one page of them, with snippets."""
+    """Public, ready documents matching `query`, one page of them, with snippets from the
+    pages `viewer` may read (None: an anonymous visitor)."""
     q = parse(query) if isinstance(query, str) else query
     per_page = per_page or CONFIG.search_per_page
     page = max(1, page)
@@ -319,6 +337,7 @@ def search(
         return results
     ids = [c.document_id for c in candidates]
     docs = {d.pk: d for d in Document.objects.filter(pk__in=ids).only(*HIT_FIELDS).order_by()}
+    readable = pages_readable_by_each(docs.values(), viewer)
     texts: dict[int, list[tuple[int, str]]] = {}
     with connection.cursor() as cursor:  # (the ORM would add a millisecond per search)
         cursor.execute(
@@ -337,18 +356,21 @@ def search(
         doc = docs.get(c.document_id)
         if doc is None:
             continue
-        any_pages, every_pages = [], []
+        any_pages, every_pages, locked = [], [], []
         snippet_text = None
         for number, text in texts.get(doc.pk, []):
             found = matcher.found(text)
             if found:
                 any_pages.append(number)
-                if all(found):
+                if number > readable[doc.pk]:
+                    locked.append(number)  # still a hit, but no snippet from it
+                elif all(found):
                     every_pages.append(number)
-        snippet_page = (every_pages or any_pages or [None])[0]
+        open_pages = [n for n in any_pages if n <= readable[doc.pk]]
+        snippet_page = (every_pages or open_pages or [None])[0]
         if snippet_page is not None:
             snippet_text = next(t for n, t in texts[doc.pk] if n == snippet_page)
-        else:  # a metadata hit only: show the description
+        else:  # a metadata hit, or one on pages not readable: show the description
             snippet_text = doc.description
         results.hits.append(
             Hit(
@@ -359,6 +381,7 @@ def search(
                 pages=any_pages,
                 snippet_page=snippet_page,
                 category_path=paths.get(doc.category_id, "") if doc.category_id else "",
+                locked_pages=locked,
             )
         )
     return results
@@ -372,7 +395,9 @@ HIT_FIELDS = (
     "description",
     "format",
     "page_count",
+    "preview_page_count",
     "price",
+    "uploader",
     "created_at",
     "category_id",
     "download_count",
@@ -438,21 +463,37 @@ class Matcher:
         return any(p.search(folded) for p in self.exclude)
 
 
+class PageHit(NamedTuple):
+    number: int
+    snippet: SafeString | None  # None: the viewer may not read this page (past the preview)
+
+    @property
+    def locked(self) -> bool:
+        return self.snippet is None
+
+
 def search_in_document(
-    document: Document, query: str | Query, limit: int = 200
-) -> list[tuple[int, SafeString]]:
-    """Pages of one document holding every included term (and none excluded): (number, snippet)."""
+    document: Document, query: str | Query, limit: int = 200, *, viewer=None
+) -> list[PageHit]:
+    """Pages of one document holding every included term (and none excluded), with a snippet
+    where `viewer` (None: an anonymous visitor) may read the page and None where not."""
     q = parse(query) if isinstance(query, str) else query
     if not q or not get_backend().is_indexed(document.pk):
         return []
+    readable = pages_readable_by(document, viewer)
     matcher = Matcher(q)
     highlighter = Highlighter(q)
-    out: list[tuple[int, SafeString]] = []
+    out: list[PageHit] = []
     pages = Page.objects.filter(document=document).order_by("number")
     for number, text in pages.values_list("number", "text").iterator(chunk_size=200):
         found = matcher.found(text)
         if found and all(found) and not matcher.excluded(fold(text)):
-            out.append((number, highlighter.snippet(text, CONFIG.search_snippet_chars)))
+            snippet = (
+                highlighter.snippet(text, CONFIG.search_snippet_chars)
+                if number <= readable
+                else None
+            )
+            out.append(PageHit(number, snippet))
             if len(out) >= limit:
                 break
     return out

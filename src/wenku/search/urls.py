@@ -6,5 +6,5 @@ app_name = "search"
 urlpatterns = [
     path("", views.results, name="results"),
     path("suggest", views.suggest, name="suggest"),
-    path("in/<int:number>/", views.in_document, name="in_document"),
+    path("in/<id:number>/", views.in_document, name="in_document"),
 ]

@@ -7,6 +7,7 @@ import time
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from wenku.config import CONFIG
@@ -19,19 +20,21 @@ from .models import log_search
 from .query import parse
 
 
-def run_search(request: HttpRequest, form: SearchForm) -> SearchResults:
-    """Search with the form's query, filters, sort and page; logged (page 1 only)."""
+def run_search(request: HttpRequest, form: SearchForm, viewer=None) -> SearchResults:
+    """Search with the form's query, filters, sort and page; logged (page 1 only). Snippets
+    come from the pages `viewer` (default: the request's user) may read."""
     raw = form.value("q", "")
     page = form.value("page", 1)
+    viewer = request.user if viewer is None else viewer
     started = time.perf_counter()
-    results = search(parse(raw), form.filters(), form.sort_order(), page)
+    results = search(parse(raw), form.filters(), form.sort_order(), page, viewer=viewer)
     if results.query and page == 1 and CONFIG.search_log:
         log_search(
             raw,
             results.query.normalized,
             results.total,
             time.perf_counter() - started,
-            request.user,
+            viewer,
         )
     return results
 
@@ -85,11 +88,13 @@ def suggest(request: HttpRequest) -> JsonResponse:
 @require_GET
 def in_document(request: HttpRequest, number: int) -> HttpResponse:
     """Pages of one document containing the query: JSON, or an HTML fragment (?format=html or
-    a browser asking for HTML)."""
+    a browser asking for HTML). A page the requester may not read is listed without a
+    snippet ("locked"), linking to the download page."""
     document = document_for(request, number)
     query = request.GET.get("q", "")
-    hits = search_in_document(document, query)
+    hits = search_in_document(document, query, viewer=request.user)
     base = document.get_absolute_url()
+    download = reverse("library:download", args=[document.number])
     wants_html = request.GET.get("format") == "html" or (
         request.GET.get("format") != "json" and "text/html" in request.headers.get("Accept", "")
     )
@@ -104,8 +109,13 @@ def in_document(request: HttpRequest, number: int) -> HttpResponse:
             "document": document.number,
             "q": query,
             "pages": [
-                {"page": n, "snippet": str(snippet), "url": f"{base}#page-{n}"}
-                for n, snippet in hits
+                {
+                    "page": hit.number,
+                    "snippet": None if hit.locked else str(hit.snippet),
+                    "locked": hit.locked,
+                    "url": download if hit.locked else f"{base}#page-{hit.number}",
+                }
+                for hit in hits
             ],
         }
     )

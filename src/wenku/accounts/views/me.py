@@ -1,10 +1,12 @@
-"""`/me`: my uploads, favorites, downloads, points history, reports, and the daily sign-in."""
+"""`/me`: my uploads, favorites, downloads, points history, reports, API tokens, and the daily
+sign-in."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -12,7 +14,7 @@ from wenku.community.models import Favorite, Report
 from wenku.library.models import Document, Download
 from wenku.library.removal import delete_document
 
-from .. import points, services
+from .. import points, services, tokens
 
 PER_PAGE = 20
 
@@ -61,6 +63,29 @@ def reports(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    return _render(request, "tokens", page=_page(request, tokens.tokens_of(request.user)))
+
+
+@login_required
+@require_POST
+def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
+    # Only the user's own tokens: another user's id is a 404, like one that does not exist.
+    if not tokens.revoke(request.user, token_id):
+        raise Http404
+    messages.success(request, _("令牌已撤销，使用它的程序将无法再访问 API。"))
+    return redirect("accounts:tokens")
+
+
+@login_required
+@require_POST
+def revoke_all_tokens(request: HttpRequest) -> HttpResponse:
+    n = tokens.revoke_all(request.user)
+    messages.success(request, _("已撤销全部 %(n)s 个令牌。") % {"n": n})
+    return redirect("accounts:tokens")
+
+
+@login_required
 @require_POST
 def sign_in(request: HttpRequest) -> HttpResponse:
     try:
@@ -72,7 +97,12 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("签到成功，获得 %(n)s 积分。") % {"n": earned})
         else:
             messages.info(request, _("今天已经签到过了，明天再来。"))
-    return redirect(request.POST.get("next") or "accounts:me")
+    # Only back to a page of this site: never another site, never a javascript: URL.
+    target = request.POST.get("next", "")
+    safe = url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, require_https=request.is_secure()
+    )
+    return redirect(target if target and safe else "accounts:me")
 
 
 @login_required

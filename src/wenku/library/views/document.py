@@ -18,8 +18,7 @@ from wenku.moderation.models import SiteSettings
 from wenku.search.index import search_in_document
 
 from .. import related, seo, text
-from ..access import document_for
-from ..downloads import has_bought
+from ..access import document_for, has_bought, pages_readable_by
 from ..models import Document, Page
 from ..visits import count_view
 
@@ -39,7 +38,10 @@ def breadcrumb(document: Document) -> list[tuple[str, str]]:
 def _cache_key(request: HttpRequest, number: int) -> str | None:
     """Where an anonymous visitor's copy of the page is cached, or None if it may not be.
 
-    Only visitors without a session or pending messages see exactly what everyone sees."""
+    Only visitors without a session or pending messages see exactly what everyone sees. The
+    copy is therefore always the one for a reader who has not bought the document (only the
+    preview's text of a paid document): a logged-in reader, who may have bought it, never
+    reads it from nor writes it to the cache."""
     if not CONFIG.page_cache_seconds or request.COOKIES.get(settings.SESSION_COOKIE_NAME):
         return None
     if request.GET:  # e.g. a search inside the document
@@ -66,18 +68,19 @@ def _recent_stamp(number: int) -> tuple | None:
 
 
 def _stamp(number: int) -> tuple | None:
-    """What the cached copy depends on: the document's state and last edit, and the site
+    """What the cached copy depends on: the document's state and last edit, what decides how
+    many pages' text an anonymous visitor reads (price, previewable pages), and the site
     settings. A plain query, since on a cache hit it is most of the page's work."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT id, status, visibility, review, updated_at FROM {Document._meta.db_table} "
-            "WHERE number = %s",
+            "SELECT id, status, visibility, review, price, preview_page_count, updated_at "
+            f"FROM {Document._meta.db_table} WHERE number = %s",
             [number],
         )
         row = cursor.fetchone()
     if row is None:
         return None
-    return (*row[:4], str(row[4]), str(SiteSettings.current().updated_at))
+    return (*row[:6], str(row[6]), str(SiteSettings.current().updated_at))
 
 
 def detail(request: HttpRequest, number: int) -> HttpResponse:
@@ -101,8 +104,17 @@ def _render_detail(request: HttpRequest, document: Document) -> HttpResponse:
     if not document.is_ready:
         return render(request, "library/document.html", context)
 
-    pages = list(document.pages.only("number", "text", "image", "image_width", "image_height"))
-    texts = [p.text for p in pages]
+    preview_pages = list(
+        document.pages.exclude(image="").only("number", "image", "image_width", "image_height")
+    )
+    # Text only of the pages this visitor may read: the chunks, the meta description and the
+    # JSON-LD are made from these, and the other pages' text is never even loaded.
+    readable = pages_readable_by(document, request.user)
+    texts = list(
+        document.pages.filter(number__lte=readable)
+        .order_by("number")
+        .values_list("text", flat=True)
+    )
     document.tag_list = list(document.tags.all())
     tag_ids = [t.pk for t in document.tag_list]
     chunks, cut = text.chunks(texts)
@@ -111,11 +123,16 @@ def _render_detail(request: HttpRequest, document: Document) -> HttpResponse:
     json_ld, crumbs_ld = seo.document_json_ld(request, document, description, crumbs)
     count_view(request, document)
     in_document_q = request.GET.get("q", "").strip()[:100]
+    in_document_hits = (
+        search_in_document(document, in_document_q, viewer=request.user) if in_document_q else []
+    )
     context.update(
-        preview_pages=[p for p in pages if p.image],
+        preview_pages=preview_pages,
         remaining=document.page_count - document.preview_page_count,
         chunks=chunks,
         text_cut=cut,
+        readable_pages=readable,
+        text_withheld=readable < document.page_count,
         related_docs=found["related"],
         popular_docs=found["guess"],
         searches=found["searches"],
@@ -127,13 +144,14 @@ def _render_detail(request: HttpRequest, document: Document) -> HttpResponse:
         crumbs_ld=crumbs_ld,
         canonical=request.build_absolute_uri(document.get_absolute_url()),
         in_document_q=in_document_q,
-        in_document_hits=search_in_document(document, in_document_q) if in_document_q else [],
+        in_document_hits=in_document_hits,
     )
     return render(request, "library/document.html", context)
 
 
 def reader(request: HttpRequest, number: int) -> HttpResponse:
-    """Full-width page-by-page reading of the previewable pages."""
+    """Full-width page-by-page reading of the previewable pages: their images, never any page
+    text (a reader who may read more downloads the document)."""
     document = _document(request, number)
     if not document.is_ready or not document.preview_page_count:
         raise Http404
@@ -187,5 +205,8 @@ def page_image(request: HttpRequest, number: int, page: int) -> FileResponse:
         raise Http404
     row = get_object_or_404(Page.objects.exclude(image=""), document=document, number=page)
     response = FileResponse(default_storage.open(row.image.name), content_type="image/webp")
-    response["Cache-Control"] = "public, max-age=86400"
+    # Shared caches may keep the pages of public documents; a private, held or unlisted one's
+    # pages are for this browser only.
+    public = document.is_published and document.visibility == Document.Visibility.PUBLIC
+    response["Cache-Control"] = "public, max-age=86400" if public else "private, max-age=3600"
     return response

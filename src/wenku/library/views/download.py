@@ -8,7 +8,7 @@ from wenku.accounts.services import client_ip
 from wenku.moderation.models import SiteSettings
 
 from .. import downloads
-from ..access import document_for
+from ..access import document_for, has_bought
 
 
 @require_http_methods(["GET", "POST"])
@@ -29,7 +29,12 @@ def download(request: HttpRequest, number: int) -> HttpResponse:
                 _context(request, document, error=exc.message),
                 status=exc.status,
             )
-        return FileResponse(grant.open(), as_attachment=True, filename=grant.filename)
+        return FileResponse(
+            grant.open(),
+            as_attachment=True,
+            filename=grant.filename,
+            content_type=grant.content_type,
+        )
     return render(request, "library/download.html", _context(request, document))
 
 
@@ -39,7 +44,7 @@ def _context(request: HttpRequest, document, **extra) -> dict:
     return {
         "document": document,
         "free": free,
-        "bought": downloads.has_bought(user, document),
+        "bought": has_bought(user, document),
         "login_needed": not user.is_authenticated
         and (document.price > 0 or SiteSettings.current().download_login_required),
         "balance": user.points if user.is_authenticated else 0,

@@ -5,6 +5,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from wenku.accounts.services import client_ip
+
 from ..forms import UploadForm
 from ..ingest import Duplicate, IngestError, Metadata, ingest, upload_limit_mb
 
@@ -19,7 +21,7 @@ def _outcome(upload, request: HttpRequest, form: UploadForm, single: bool) -> di
         price=data["price"] or 0,
     )
     try:
-        document = ingest(upload, upload.name, request.user, meta)
+        document = ingest(upload, upload.name, request.user, meta, ip=client_ip(request))
     except Duplicate as exc:
         doc = exc.existing  # None when the caller may not see it
         return {
