@@ -1,5 +1,5 @@
 # The two commands: `make run` and `make test`. Both run `make setup` first.
-.PHONY: setup run test demo lint bench
+.PHONY: setup run test demo lint bench fuzz
 
 PY := .venv/bin/python
 WENKU := .venv/bin/wenku
@@ -22,3 +22,7 @@ bench: setup
 	@$(PY) bench/fidelity.py --quick
 	@$(PY) bench/dedupe.py --quick
 	@$(PY) bench/page.py --quick
+
+# The API against its OpenAPI document with many more generated requests than the suite's run.
+fuzz: setup
+	@WENKU_FUZZ_EXAMPLES=200 WENKU_DATA_DIR=$(CURDIR)/var/fuzz .venv/bin/pytest -p no:cacheprovider -q tests/api/test_openapi_fuzz.py

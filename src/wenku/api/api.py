@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, File, Form, NinjaAPI, Schema, Status
+from ninja import Field, File, Form, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.security import APIKeyCookie, HttpBearer
 
 from wenku.accounts.models import ApiToken
 from wenku.accounts.services import client_ip
+from wenku.api.errors import ErrorOut, WenkuAPI
 from wenku.api.tokens import bearer_user
 from wenku.library.ingest import Duplicate, IngestError, Metadata, ingest
 from wenku.library.models import Document
@@ -30,7 +31,7 @@ class SessionAuth(APIKeyCookie):
         return request.user if request.user.is_authenticated else None
 
 
-api = NinjaAPI(
+api = WenkuAPI(
     title="Wenku API",
     version="1",
     description="文库 API：上传文档、查询转换状态。认证：浏览器会话（需 CSRF）或 Bearer 令牌。",
@@ -38,12 +39,6 @@ api = NinjaAPI(
     docs_url="/docs",
     urls_namespace="api",
 )
-
-
-class ErrorOut(Schema):
-    code: str
-    detail: str
-    existing_id: int | None = None
 
 
 class DocumentOut(Schema):

@@ -13,6 +13,7 @@ from ninja.errors import HttpError
 
 from wenku.accounts import points, services
 from wenku.accounts.models import ApiToken, PointsEntry
+from wenku.api.errors import ErrorOut
 from wenku.community import services as community
 from wenku.community.models import Favorite
 from wenku.library import downloads
@@ -23,17 +24,13 @@ router = Router(tags=["reader"])
 PER_PAGE = 50
 
 
-class ErrorOut(Schema):
-    code: str
-    detail: str
-
-
 class Credentials(Schema):
     username: str
     password: str
 
 
 class Registration(Schema):
+    # Checked by the registration form, whose messages say exactly what is wrong (400).
     username: str
     email: str
     password: str

@@ -14,6 +14,7 @@ from ninja.errors import HttpError
 
 from wenku.accounts import tokens
 from wenku.accounts.models import ApiToken, TokenRefused, User
+from wenku.api.errors import ErrorOut
 
 router = Router(tags=["tokens"])
 
@@ -40,11 +41,6 @@ class TokenInfoOut(Schema):
     expires_at: dt.datetime | None
     expired: bool
     current: bool  # the token this request came with
-
-
-class ErrorOut(Schema):
-    code: str
-    detail: str
 
 
 def _info(token: ApiToken, current: ApiToken | None) -> TokenInfoOut:
