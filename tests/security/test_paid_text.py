@@ -328,3 +328,20 @@ def test_a_free_document_shows_all_its_text_to_anyone(user):
     assert secret(25) in snippets(html)
     [hit] = anonymous.get("/api/search", {"q": marker(25)}).json()["results"]
     assert hit["locked_pages"] == [] and secret(25) in hit["snippet_html"]
+
+
+@pytest.mark.parametrize(("price", "shown"), [(5, False), (0, True)])
+def test_keywords_shown_to_everyone_come_from_text_everyone_may_read(user, price, shown):
+    """关键词 and 相关搜索 are public: a paid document's locked pages must not feed them."""
+    from wenku.discovery import services as discovery
+
+    def text(i: int) -> str:
+        if i == 25:
+            return "锆钛矿选冶工艺。" * 40
+        return "土地利用总体规划的批复文件，各级政府严格执行。" * 5
+
+    document = published_document(
+        uploader=user, title="矿产报告", price=price, pages=30, preview=20, text=text
+    )
+    discovery.on_published(document)
+    assert ("选冶" in discovery.keywords_for(document)) is shown

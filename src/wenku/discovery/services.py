@@ -28,6 +28,7 @@ import numpy as np
 from django.db import connection, transaction
 from django.db.models import QuerySet
 
+from wenku.library.access import pages_readable_by
 from wenku.library.models import Document
 from wenku.moderation.models import SiteSettings
 
@@ -52,8 +53,17 @@ def document_text(document: Document) -> str:
 # Keywords ------------------------------------------------------------------------------------
 
 
-def update_keywords(document: Document, text: str | None = None) -> list[str]:
-    text = document_text(document) if text is None else text
+def readable_text(document: Document) -> str:
+    """The text anyone may read: of a paid document, its preview pages only."""
+    pages = pages_readable_by(document, None)
+    rows = document.pages.filter(number__lte=pages).order_by("number")
+    return "\n".join(rows.values_list("text", flat=True))
+
+
+def update_keywords(document: Document) -> list[str]:
+    """Keywords (shown to everyone: 关键词, 相关搜索) from the text everyone may read, so that no
+    word of a paid document's locked pages reaches the page through them."""
+    text = readable_text(document)
     tags = list(document.tags.values_list("name", flat=True))
     found = kw.extract(document.title, f"{document.description}\n{text}", tags)
     DocumentKeyword.objects.filter(document=document).delete()
@@ -218,7 +228,7 @@ def original_of(document: Document) -> Document | None:
 def on_published(document: Document) -> NearDuplicate | None:
     """Everything discovery does when a document is published; returns its duplicate match."""
     text = document_text(document)
-    update_keywords(document, text)
+    update_keywords(document)
     sig = store_signature(document, text)
     if sig is None:
         NearDuplicate.objects.filter(document=document).delete()
