@@ -18,7 +18,8 @@ lint: setup
 	@.venv/bin/ruff check . && .venv/bin/ruff format --check .
 
 bench: setup
-	@$(PY) bench/ingest.py
+	@$(PY) bench/ingest.py --repeat 1
+	@$(PY) bench/search.py --quick
 	@$(PY) bench/fidelity.py --quick
 	@$(PY) bench/dedupe.py --quick
 	@$(PY) bench/page.py --quick

@@ -14,15 +14,18 @@
      page numbers, highlighted titles, and
    - the bare SQL: the statements the backend runs for that page (count, ranking), on the
      raw DB-API connection (no ORM, no documents, no snippets),
-   alternating, after one untimed warm-up round; p50/p95 of each and the ratio of p95s.
+   alternating, after an untimed warm-up round of other queries (never the measured ones);
+   p50/p95 of each and the ratio of p95s.
 4. Checks recall/precision against the truth (folded substring search over every field and
    page of every document): the backend's complete match set per query, and the app's total.
+   Both must be 1.0: they are targets like the times, and the script exits 1 when any target
+   is missed.
 
 It runs in its own data folder (`var/bench-search`, a fresh SQLite database) unless
 `--database-url` names a PostgreSQL database (dropped and created anew).
 The last line printed is one JSON object with every figure.
 
-    .venv/bin/python bench/search.py [--docs 20000] [--queries 200] [--database-url URL]
+    .venv/bin/python bench/search.py [--docs 20000] [--queries 200] [--quick] [--database-url URL]
 
 Traditional->simplified folding cost (measured here, see --t2s): the character table used by
 the tokenizer (`str.translate`) against OpenCC's phrase-level converter on the same text.
@@ -277,6 +280,9 @@ def run(args: argparse.Namespace) -> dict:
         flush=True,
     )
 
+    # The warm-up runs queries of their own: replaying the measured ones first would time
+    # answers the database (and the app's caches) have just computed.
+    warm_up = corpus.queries(max(20, args.queries // 4))
     queries = corpus.queries(args.queries)
     where, params = Filters().sql()
     order = _order("relevance")
@@ -287,7 +293,7 @@ def run(args: argparse.Namespace) -> dict:
     def app(q: str):
         return search(q, page=1, per_page=20)
 
-    for q in queries:  # warm-up
+    for q in warm_up:
         bare(q)
         app(q)
     app_ms, bare_ms, totals = [], [], []
@@ -340,27 +346,37 @@ def run(args: argparse.Namespace) -> dict:
     }
     figures["targets_met"] = {
         "p95": figures["app_p95_ms"] <= TARGET_P95_MS.get(vendor, 60.0),
-        "ratio": figures["ratio_p95"] <= TARGET_RATIO,
+        # The ratio is a target at the library size it was set for (20,000 documents): on a
+        # small one the bare SQL takes under a millisecond and the app's fixed cost per page of
+        # results (documents, snippets) is the whole ratio. Reported, not judged, below that.
+        "ratio": figures["ratio_p95"] <= TARGET_RATIO if len(ids) >= 20_000 else None,
         "chars_per_s": figures["chars_per_s"] >= TARGET_CHARS_PER_S,
+        # Speed means nothing if the answers are wrong: the match sets equal the truth.
+        "recall": figures["recall"] >= 1.0,
+        "precision": figures["precision"] >= 1.0,
     }
     return figures
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="2,000 documents, 100 queries")
     parser.add_argument("--docs", type=int, default=20_000)
     parser.add_argument("--chars", type=int, default=3_000, help="characters per document")
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--seed", type=int, default=5)
     parser.add_argument("--database-url", default="", help="PostgreSQL URL (default: SQLite)")
     args = parser.parse_args()
+    if args.quick:
+        args.docs, args.queries = 2_000, 100
     setup_django(args)
     figures = run(args)
     for key, value in figures.items():
         if key != "slowest":
             print(f"{key:>24}: {value}")
     print(json.dumps(figures, ensure_ascii=False))
+    return 1 if any(ok is False for ok in figures["targets_met"].values()) else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
