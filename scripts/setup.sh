@@ -18,7 +18,8 @@ LO_PACKAGES="libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress
 # names (Times New Roman/Arial/Courier New -> Liberation, Calibri -> Carlito, Cambria -> Caladea)
 # so that pages break where Office breaks them.
 FONT_PACKAGES="fonts-noto-cjk fonts-hanazono fonts-liberation2 fonts-crosextra-carlito fonts-crosextra-caladea"
-OTHER_PACKAGES="$FONT_PACKAGES fontconfig qpdf gettext"
+# redis-server: the tests start one on a free port for the shared-cache tests (WENKU_CACHE_URL).
+OTHER_PACKAGES="$FONT_PACKAGES fontconfig qpdf gettext redis-server"
 # For the browser tests (chromium; on Ubuntu a snap wrapper) and bench/page.py (wrk); not fatal.
 OPTIONAL_PACKAGES="chromium wrk"
 missing=()

@@ -27,3 +27,32 @@ def test_a_malformed_value_names_its_variable(monkeypatch):
     monkeypatch.setenv("WENKU_MAX_UPLOAD_MB", "lots")
     with pytest.raises(SystemExit, match="WENKU_MAX_UPLOAD_MB"):
         config.load()
+
+
+def _settings_of(env: dict, *names: str) -> str:
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import django; django.setup(); from django.conf import settings as s;"
+        f"print(*(repr(eval('s.' + n)) for n in {list(names)!r}))"
+    )
+    full = {**os.environ, "DJANGO_SETTINGS_MODULE": "wenku.settings", **env}
+    done = subprocess.run([sys.executable, "-c", code], env=full, capture_output=True, text=True)
+    return done.stdout + done.stderr
+
+
+def test_wenku_cache_url_selects_a_shared_redis_cache(tmp_path):
+    out = _settings_of(
+        {"WENKU_DATA_DIR": str(tmp_path), "WENKU_CACHE_URL": "redis://127.0.0.1:6390/2"},
+        "CACHES['default']['BACKEND']",
+        "CACHES['default']['LOCATION']",
+    )
+    assert "RedisCache" in out and "redis://127.0.0.1:6390/2" in out
+    local = _settings_of({"WENKU_DATA_DIR": str(tmp_path)}, "CACHES['default']['BACKEND']")
+    assert "LocMemCache" in local
+    wrong = _settings_of(
+        {"WENKU_DATA_DIR": str(tmp_path), "WENKU_CACHE_URL": "memcached://x"}, "CACHES"
+    )
+    assert "WENKU_CACHE_URL: not a Redis URL" in wrong

@@ -51,6 +51,9 @@ class Config:
     # DATABASE_URL is the conventional name, so it is read without the prefix.
     database_url: str = ""
     storage_root: Path | None = None
+    # A shared cache for several nodes (page cache, stamps, site settings):
+    # redis://host:port/db. Empty: each process's own memory (one machine).
+    cache_url: str = ""
     secret_key: str = ""
     debug: bool = False
     allowed_hosts: list[str] = field(default_factory=lambda: ["127.0.0.1", "localhost"])

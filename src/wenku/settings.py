@@ -124,6 +124,24 @@ def _databases() -> dict:
 
 
 DATABASES = _databases()
+
+
+def _caches() -> dict:
+    if CONFIG.cache_url:
+        if not CONFIG.cache_url.startswith(("redis://", "rediss://", "unix://")):
+            raise SystemExit(f"WENKU_CACHE_URL: not a Redis URL: {CONFIG.cache_url!r}")
+        return {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": CONFIG.cache_url,
+                # A cache that stops answering must not hang every request.
+                "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            }
+        }
+    return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+CACHES = _caches()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 

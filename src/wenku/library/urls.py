@@ -16,6 +16,7 @@ urlpatterns = [
     path("doc/<id:number>/download/", download.download, name="download"),
     path("robots.txt", site.robots, name="robots"),
     path("-/ping", site.ping, name="ping"),
+    path("-/ready", site.ready, name="ready"),
 ]
 
 # Outside the namespace: Django's sitemap views reverse their section view by its plain name.

@@ -1,7 +1,15 @@
 """robots.txt, and the smallest view of the site (a health check and the benchmark's baseline)."""
 
-from django.http import HttpRequest, HttpResponse
+import logging
+import uuid
+
+from django.core.cache import cache
+from django.core.files.storage import default_storage
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
+
+log = logging.getLogger("wenku.health")
 
 
 def robots(request: HttpRequest) -> HttpResponse:
@@ -20,4 +28,41 @@ def robots(request: HttpRequest) -> HttpResponse:
 
 
 def ping(request: HttpRequest) -> HttpResponse:
+    """Trivial: the process answers (liveness)."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+def ready(request: HttpRequest) -> JsonResponse:
+    """200 only when the database, the cache and the file storage all answer (readiness, for
+    load balancers); 503 naming the part that does not."""
+    parts = {"database": _database, "cache": _cache, "storage": _storage}
+    status = {}
+    for name, check in parts.items():
+        try:
+            check()
+        except Exception as exc:  # noqa: BLE001 - any failure means "not ready", said precisely
+            log.warning("not ready: %s: %s", name, exc)
+            status[name] = f"error: {type(exc).__name__}"
+        else:
+            status[name] = "ok"
+    ok = all(value == "ok" for value in status.values())
+    response = JsonResponse(status, status=200 if ok else 503)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _database() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+
+
+def _cache() -> None:
+    token = uuid.uuid4().hex
+    cache.set("wenku:ready", token, 10)
+    if cache.get("wenku:ready") != token:
+        raise RuntimeError("the cache does not return what was stored")
+
+
+def _storage() -> None:
+    default_storage.listdir("")
