@@ -22,8 +22,10 @@ FONT_PACKAGES="fonts-noto-cjk fonts-hanazono fonts-liberation2 fonts-crosextra-c
 OTHER_PACKAGES="$FONT_PACKAGES fontconfig qpdf gettext redis-server"
 # For the browser tests (chromium; on Ubuntu a snap wrapper) and bench/page.py (wrk); not fatal.
 OPTIONAL_PACKAGES="chromium wrk"
+# faketime: the test command runs its second pass at 23:30 UTC (scripts/test.sh).
+OTHER_PACKAGES_TEST="faketime"
 missing=()
-for p in $LO_PACKAGES $OTHER_PACKAGES $OPTIONAL_PACKAGES; do
+for p in $LO_PACKAGES $OTHER_PACKAGES $OTHER_PACKAGES_TEST $OPTIONAL_PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then

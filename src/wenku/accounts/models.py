@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wenku.config import CONFIG
+from wenku.errors import Refusal
 
 
 def mask_name(name: str) -> str:
@@ -158,12 +159,10 @@ class RateEvent(models.Model):
         return f"{self.action} {self.key}"
 
 
-class TokenRefused(Exception):
+class TokenRefused(Refusal):
     """A bearer token that does not authenticate; `code` is "unknown", "expired" or "inactive"."""
 
-    def __init__(self, message: str, code: str) -> None:
-        super().__init__(message)
-        self.message, self.code = message, code
+    status = 401
 
 
 class ApiTokenQuerySet(models.QuerySet):

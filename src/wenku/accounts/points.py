@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils.translation import gettext as _
 
+from wenku.errors import Refusal
 from wenku.moderation.models import active_ban, ban_message
 
 from .models import PointsEntry, User
@@ -23,14 +24,13 @@ from .models import PointsEntry, User
 Reason = PointsEntry.Reason
 
 
-class PointsError(Exception):
-    def __init__(self, message: str, code: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
+class PointsError(Refusal):
+    pass
 
 
 class InsufficientPoints(PointsError):
+    status = 402
+
     def __init__(self, needed: int, balance: int) -> None:
         super().__init__(
             _("积分不足：需要 %(needed)s 积分，您当前有 %(balance)s 积分。")
@@ -42,6 +42,8 @@ class InsufficientPoints(PointsError):
 
 class PointsFrozen(PointsError):
     """The user is banned: nothing they do may cost or earn points."""
+
+    status = 403
 
     def __init__(self, message: str) -> None:
         super().__init__(message, "banned")

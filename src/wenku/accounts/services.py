@@ -37,6 +37,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from wenku.config import CONFIG
+from wenku.errors import Refusal
 from wenku.moderation.models import SiteSettings
 
 from . import points
@@ -47,10 +48,11 @@ log = logging.getLogger("wenku.accounts")
 HOUR = dt.timedelta(hours=1)
 
 
-class AccountError(Exception):
+class AccountError(Refusal):
+    STATUSES = {"throttled": 429, "registration_closed": 403}
+
     def __init__(self, message: str, code: str = "invalid") -> None:
-        super().__init__(message)
-        self.message, self.code = message, code
+        super().__init__(message, code, self.STATUSES.get(code, 400))
 
 
 def register(

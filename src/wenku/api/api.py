@@ -13,7 +13,7 @@ from wenku.accounts.models import ApiToken
 from wenku.accounts.services import client_ip
 from wenku.api.errors import ErrorOut, WenkuAPI
 from wenku.api.tokens import bearer_user
-from wenku.library.ingest import Duplicate, IngestError, Metadata, ingest
+from wenku.library.ingest import Metadata, ingest
 from wenku.library.models import Document
 
 
@@ -101,14 +101,9 @@ def upload_document(
     meta = Metadata(
         title=title, description=description, tags=tags, category=category or None, price=price
     )
-    try:
-        document = ingest(file, file.name or "", request.auth, meta, ip=client_ip(request))
-    except Duplicate as exc:
-        existing = exc.existing.number if exc.existing else None
-        return Status(409, ErrorOut(code=exc.code, detail=exc.message, existing_id=existing))
-    except IngestError as exc:
-        status = {"too_large": 413, "banned": 403, "rate_limited": 429}.get(exc.code, 400)
-        return Status(status, ErrorOut(code=exc.code, detail=exc.message))
+    # Refusals (IngestError, Duplicate with the existing document's number) are answered by
+    # the API's one handler (wenku.api.errors), with their own code and status.
+    document = ingest(file, file.name or "", request.auth, meta, ip=client_ip(request))
     return Status(201, DocumentOut.of(document))
 
 

@@ -1,7 +1,8 @@
 """Every error the API answers has one shape, and the OpenAPI document says so.
 
-Invariant: any 4xx body is an `ErrorOut` — `{"code": ..., "detail": ...}` — whether an endpoint
-returned it, Ninja refused the request (401 no or bad credentials, 403 CSRF, 404, 422 invalid
+Invariant: any 4xx body is an `ErrorOut` — `{"code": ..., "detail": ...}` — whether a service
+refused (any `wenku.errors.Refusal`, answered with its own code and status by one handler; views
+let them through), Ninja refused the request (401 no or bad credentials, 403 CSRF, 404, 422 invalid
 parameters), and every operation declares the statuses it can answer with. schemathesis checks
 both against the live schema (tests/api/test_openapi_fuzz.py).
 """
@@ -14,6 +15,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from wenku.errors import Refusal
 
 
 class ErrorOut(Schema):
@@ -46,6 +49,14 @@ class WenkuAPI(NinjaAPI):
         self.add_exception_handler(HttpError, self._http_error)
         self.add_exception_handler(Http404, self._not_found)
         self.add_exception_handler(ValidationError, self._invalid)
+        self.add_exception_handler(Refusal, self._refused)
+
+    def _refused(self, request: HttpRequest, exc: Refusal) -> HttpResponse:
+        """Every service's refusal, with its own code and status."""
+        body = {"code": exc.code, "detail": exc.message}
+        if hasattr(exc, "existing"):  # a duplicate upload: named only if the caller may see it
+            body["existing_id"] = exc.existing.number if exc.existing is not None else None
+        return self.create_response(request, body, status=exc.status)
 
     def _error(self, request: HttpRequest, status: int, detail: str, **extra) -> HttpResponse:
         body = {"code": HTTP_CODES.get(status, f"http_{status}"), "detail": detail, **extra}

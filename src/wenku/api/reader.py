@@ -160,13 +160,9 @@ def register(request: HttpRequest, body: Registration):
     if not form.is_valid():
         detail = "；".join(str(e) for errors in form.errors.values() for e in errors)
         return Status(400, ErrorOut(code="invalid", detail=detail))
-    try:
-        user = services.register(
-            body.username, form.cleaned_data["email"], body.password, request=request
-        )
-    except services.AccountError as exc:
-        status = 429 if exc.code == "throttled" else 403
-        return Status(status, ErrorOut(code=exc.code, detail=exc.message))
+    user = services.register(
+        body.username, form.cleaned_data["email"], body.password, request=request
+    )
     _token, raw = ApiToken.issue(user, name="api")
     return Status(201, TokenOut(token=raw, username=user.get_username()))
 
@@ -201,10 +197,7 @@ def my_points(request: HttpRequest, page: int = 1):
 
 @router.post("/me/signin", response={200: SignInOut, 403: ErrorOut}, summary="每日签到")
 def sign_in(request: HttpRequest):
-    try:
-        first, earned = services.sign_in_today(request.auth)
-    except points.PointsFrozen as exc:
-        return Status(403, ErrorOut(code=exc.code, detail=exc.message))
+    first, earned = services.sign_in_today(request.auth)
     return SignInOut(first_today=first, earned=earned, points=points.balance_of(request.auth))
 
 
@@ -226,10 +219,7 @@ def my_downloads(request: HttpRequest, page: int = 1):
 
 
 def _favorite(request: HttpRequest, number: int, on: bool):
-    try:
-        is_on, count = community.set_favorite(request.auth, _document(request, number), on)
-    except community.ActionRefused as exc:
-        return Status(exc.status, ErrorOut(code=exc.code, detail=exc.message))
+    is_on, count = community.set_favorite(request.auth, _document(request, number), on)
     return FavoriteOut(favorite=is_on, count=count)
 
 
@@ -264,10 +254,7 @@ def remove_favorite(request: HttpRequest, number: int):
 )
 def tip(request: HttpRequest, number: int, body: TipIn):
     key = request.headers.get("Idempotency-Key", "")
-    try:
-        made, created = community.tip(request.auth, _document(request, number), body.amount, key)
-    except community.ActionRefused as exc:
-        return Status(exc.status, ErrorOut(code=exc.code, detail=exc.message))
+    made, created = community.tip(request.auth, _document(request, number), body.amount, key)
     out = TipOut(amount=made.amount, points=points.balance_of(request.auth), replayed=not created)
     return Status(201 if created else 200, out)
 
@@ -278,10 +265,7 @@ def tip(request: HttpRequest, number: int, body: TipIn):
     summary="举报（原因：spam, porn, copyright, sensitive, abuse, other）",
 )
 def report(request: HttpRequest, number: int, body: ReportIn):
-    try:
-        made = community.report(request.auth, _document(request, number), body.reason, body.details)
-    except community.ActionRefused as exc:
-        return Status(exc.status, ErrorOut(code=exc.code, detail=exc.message))
+    made = community.report(request.auth, _document(request, number), body.reason, body.details)
     return Status(201, ReportOut(id=made.pk, status=made.status))
 
 
@@ -300,15 +284,12 @@ def report(request: HttpRequest, number: int, body: ReportIn):
     summary="下载原文件（kind=original）或 PDF 版（kind=pdf）；付费文档首次下载扣积分",
 )
 def download(request: HttpRequest, number: int, kind: str = "original"):
-    try:
-        grant = downloads.download(
-            request.auth,
-            _document(request, number),
-            kind=kind,
-            ip=services.client_ip(request),
-        )
-    except downloads.DownloadRefused as exc:
-        return Status(exc.status, ErrorOut(code=exc.code, detail=exc.message))
+    grant = downloads.download(
+        request.auth,
+        _document(request, number),
+        kind=kind,
+        ip=services.client_ip(request),
+    )
     return FileResponse(
         grant.open(), as_attachment=True, filename=grant.filename, content_type=grant.content_type
     )

@@ -12,16 +12,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wenku.accounts import points
+from wenku.errors import Refusal
 from wenku.library.models import Document
 from wenku.moderation.models import SiteSettings
 
 from .models import Favorite, Report, Tip
 
 
-class ActionRefused(Exception):
-    def __init__(self, message: str, code: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.message, self.code, self.status = message, code, status
+class ActionRefused(Refusal):
+    """A reader's action refused (favorite, tip, report)."""
 
 
 def _require_published(document: Document) -> None:

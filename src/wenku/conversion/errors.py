@@ -7,26 +7,29 @@ staff only.
 
 from django.utils.translation import gettext as _
 
+from wenku.errors import Refusal
 
-class ConversionError(Exception):
+
+class ConversionError(Refusal):
     """A document could not be converted.
 
     `permanent` errors come from the file itself (trying again gives the same answer); the others
     (a time-out, LibreOffice crashing) are worth another attempt.
     """
 
+    code = "conversion_failed"
+    status = 422
+
     def __init__(self, message: str, *, permanent: bool = True, detail: str = "") -> None:
         super().__init__(message)
-        self.message = message
         self.permanent = permanent
         self.detail = detail
-
-    def __str__(self) -> str:
-        return self.message
 
 
 class RejectedFile(ConversionError):
     """The file is refused before anything is stored or converted."""
+
+    status = 400
 
     def __init__(self, message: str, code: str = "invalid", *, detail: str = "") -> None:
         super().__init__(message, permanent=True, detail=detail)

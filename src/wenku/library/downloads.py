@@ -17,16 +17,15 @@ from django.utils.translation import gettext as _
 
 from wenku.accounts import points
 from wenku.clock import start_of_today
+from wenku.errors import Refusal
 from wenku.moderation.models import SiteSettings, active_ban, ban_message
 
 from .access import reads_whole_document
 from .models import Document, Download, Purchase
 
 
-class DownloadRefused(Exception):
-    def __init__(self, message: str, code: str, status: int = 403) -> None:
-        super().__init__(message)
-        self.message, self.code, self.status = message, code, status
+class DownloadRefused(Refusal):
+    status = 403
 
 
 CONTENT_TYPES = {

@@ -29,6 +29,7 @@ from wenku.accounts.services import address_key, take
 from wenku.config import CONFIG
 from wenku.conversion.detect import detect
 from wenku.conversion.errors import RejectedFile
+from wenku.errors import Refusal
 from wenku.moderation.models import SiteSettings, active_ban, ban_message
 
 from .models import Category, Document, Tag
@@ -37,13 +38,14 @@ MAX_TITLE = 200
 MAX_TAGS = 10
 
 
-class IngestError(Exception):
-    """The upload was refused; `message` says why in words a user understands."""
+class IngestError(Refusal):
+    """The upload was refused; `message` says why in words a user understands, `field` which
+    form field it concerns."""
+
+    STATUSES = {"too_large": 413, "banned": 403, "rate_limited": 429, "duplicate": 409}
 
     def __init__(self, message: str, *, code: str = "invalid", field: str = "file") -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
+        super().__init__(message, code, self.STATUSES.get(code, 400))
         self.field = field
 
 

@@ -10,16 +10,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from wenku.errors import Refusal
 from wenku.library.models import Document
 from wenku.library.signals import document_published, document_unpublished
 
 from .models import AuditLog, Punishment, ReviewMode, SensitiveWord, SiteSettings
 
 
-class ModerationError(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class ModerationError(Refusal):
+    code = "moderation"
 
 
 def audit(actor, action: str, target, detail: str = "") -> AuditLog:

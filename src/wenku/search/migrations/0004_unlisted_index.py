@@ -21,6 +21,10 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("search", "0003_document_rows")]
+    # It indexes library_document.review, added by library 0004.
+    dependencies = [
+        ("search", "0003_document_rows"),
+        ("library", "0004_document_review_document_review_flags_and_more"),
+    ]
 
     operations = [migrations.RunPython(create, drop)]
