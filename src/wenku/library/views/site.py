@@ -4,6 +4,7 @@ import logging
 import uuid
 
 from django.core.cache import cache
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -65,4 +66,7 @@ def _cache() -> None:
 
 
 def _storage() -> None:
-    default_storage.listdir("")
+    # A write and a delete: uploads and conversions need both (a fresh install has no files
+    # yet, and a read-only or unmounted volume must not look ready).
+    name = default_storage.save(f"health/{uuid.uuid4().hex}", ContentFile(b"ok"))
+    default_storage.delete(name)
