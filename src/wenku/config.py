@@ -51,6 +51,10 @@ class Config:
     # DATABASE_URL is the conventional name, so it is read without the prefix.
     database_url: str = ""
     storage_root: Path | None = None
+    # Object storage for originals, PDFs and page images, e.g.
+    # s3://BUCKET/PREFIX?endpoint_url=http://127.0.0.1:9000&region_name=us-east-1 (credentials
+    # from the AWS_* variables); parsed in the settings (wenku.storage). Empty: the local folder.
+    storage_url: str = ""
     # A shared cache for several nodes (page cache, stamps, site settings):
     # redis://host:port/db. Empty: each process's own memory (one machine).
     cache_url: str = ""

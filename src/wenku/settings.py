@@ -7,6 +7,7 @@ from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from wenku.config import CONFIG
+from wenku.storage import backend_for_url, local_backend
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = CONFIG.data_dir.resolve()
@@ -186,11 +187,23 @@ STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = True
 
+
+def _file_storage() -> dict:
+    """Originals, PDFs and page images: the folder (default) or the object storage that
+    WENKU_STORAGE_URL names. Nothing assumes a stored file has a local path (wenku.storage)."""
+    if not CONFIG.storage_url:
+        return local_backend(CONFIG.storage_dir.resolve())
+    if CONFIG.storage_root is not None:
+        # Two answers to one question: refuse rather than guess which one the operator meant.
+        raise SystemExit("WENKU_STORAGE_URL and WENKU_STORAGE_ROOT are both set: keep one")
+    try:
+        return backend_for_url(CONFIG.storage_url)
+    except ValueError as exc:
+        raise SystemExit(f"WENKU_STORAGE_URL: {exc}") from None
+
+
 STORAGES = {
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(CONFIG.storage_dir.resolve()), "base_url": None},
-    },
+    "default": _file_storage(),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 

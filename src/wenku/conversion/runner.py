@@ -132,9 +132,15 @@ def _run_conversion(document_id: int) -> dict:
 
 
 def _local_original(document: Document, workdir: Path) -> Path:
+    """A path on this machine to read the original from, for the converters.
+
+    No stored object is assumed to have a local path: a folder storage gives its own path, any
+    other (S3) is streamed into `workdir`, this attempt's temporary folder, which
+    `_run_conversion` removes whatever happens; what the worker makes goes back through
+    `default_storage.save`."""
     try:
         return Path(default_storage.path(document.original.name))
-    except NotImplementedError:  # remote storage: bring the file here
+    except NotImplementedError:  # object storage: bring the file here
         local = workdir / Path(document.original.name).name
         with default_storage.open(document.original.name) as src, local.open("wb") as dst:
             shutil.copyfileobj(src, dst, 1024 * 1024)
