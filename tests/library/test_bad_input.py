@@ -156,6 +156,7 @@ def test_a_truncated_pdf_is_repaired_and_keeps_what_survived(user, run_queue, tm
     texts = list(document.pages.order_by("number").values_list("text", flat=True))
     assert [f"第{n}页" in text for n, text in enumerate(texts[:5], start=1)] == [True] * 5
     assert texts[5:] == [""] * 5
+    assert "已自动修复" in document.error and "5 页没有可显示的内容" in document.error
 
 
 def test_a_pdf_cut_to_its_first_bytes_is_refused_as_damaged(user, tmp_docs):

@@ -126,16 +126,20 @@ def extract_pages(
     on_progress: Callable[[int, int], None] | None = None,
     width: int | None = None,
     skipped: list[int] | None = None,
+    repaired: list[bool] | None = None,
 ) -> Iterator[PageResult]:
     """Yield every page's text, with a WebP image for the first `previewable(count)` pages.
 
     Each page has its own time limit, so one pathological page cannot hold a worker forever.
     A page pdfium cannot load (a broken page object, a loop in the page tree) is left out and
     its number in the file appended to `skipped`: the document keeps the pages that render, and
-    yielded pages are numbered without gaps. A PDF none of whose pages loads is refused.
+    yielded pages are numbered without gaps. A PDF none of whose pages loads is refused. When
+    the file had to be repaired first (a truncated download), True is appended to `repaired`.
     """
     width = width or CONFIG.preview_width
     pdf, opened = open_pdf(pdf_path)
+    if repaired is not None and opened != pdf_path:
+        repaired.append(True)
     try:
         count = len(pdf)
         if count == 0:

@@ -165,9 +165,12 @@ def _convert(document: Document, workdir: Path) -> None:
         return min(count, document.effective_preview_limit())
 
     skipped: list[int] = []
+    repaired: list[bool] = []
     pdf_name = document.original.name
     try:
-        for result in extract_pages(pdf_path, previewable=previewable, skipped=skipped):
+        for result in extract_pages(
+            pdf_path, previewable=previewable, skipped=skipped, repaired=repaired
+        ):
             page = Page(
                 document=document,
                 number=result.number,
@@ -196,10 +199,19 @@ def _convert(document: Document, workdir: Path) -> None:
         # This attempt's files would be orphans: nothing refers to them until publication.
         _delete_files([p.image.name for p in pages if p.image])
         raise
-    notice = ""
+    notices = []
+    if repaired:
+        blank = sum(1 for page in pages if not page.text.strip())
+        notices.append(
+            _("PDF 文件不完整（可能未下载完整），已自动修复；%(blank)s 页没有可显示的内容。")
+            % {"blank": blank}
+            if blank
+            else _("PDF 文件不完整（可能未下载完整），已自动修复。")
+        )
     if skipped:
         shown = "、".join(str(n) for n in skipped[:10]) + ("…" if len(skipped) > 10 else "")
-        notice = _("原文件第 %(pages)s 页已损坏，无法显示，已略过。") % {"pages": shown}
+        notices.append(_("原文件第 %(pages)s 页已损坏，无法显示，已略过。") % {"pages": shown})
+    notice = "".join(notices)
     _publish(document, pages, pdf_name, notice=notice)
 
 
