@@ -74,3 +74,18 @@ class BearerAuth:
 def test_every_operation_with_a_token(case, token):
     TOKENS.append(token)
     case.call_and_validate(excluded_checks=_beyond_the_schema(case))
+
+
+def test_the_document_has_one_entry_per_status(client):
+    """Swagger UI (js-yaml) refuses a document with a status twice, as "400" and 400 would be."""
+    import json
+
+    raw = client.get("/api/openapi.json").content
+    pairs_seen: list[list[str]] = []
+
+    def keep(pairs):
+        pairs_seen.append([k for k, _ in pairs])
+        return dict(pairs)
+
+    json.loads(raw, object_pairs_hook=keep)
+    assert all(len(keys) == len(set(keys)) for keys in pairs_seen)

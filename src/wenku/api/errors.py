@@ -92,7 +92,10 @@ class WenkuAPI(NinjaAPI):
         error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
         for path, operations in schema["paths"].items():
             for method, operation in operations.items():
-                responses = operation.setdefault("responses", {})
+                # Ninja keys responses by int, JSON by string: one key per status, as strings,
+                # or the document carries "400" twice (Swagger UI refuses to parse it).
+                responses = {str(k): v for k, v in operation.get("responses", {}).items()}
+                operation["responses"] = responses
                 implied = {"422": "请求参数无效"}
                 if "requestBody" in operation:
                     implied["400"] = "请求体无法解析"
