@@ -11,6 +11,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from wenku.accounts.models import ApiToken
 from wenku.accounts.services import client_ip
+from wenku.api.docs import LocalSwagger
 from wenku.api.errors import ErrorOut, WenkuAPI
 from wenku.api.tokens import bearer_user
 from wenku.library.ingest import Metadata, ingest
@@ -37,6 +38,7 @@ api = WenkuAPI(
     description="文库 API：上传文档、查询转换状态。认证：浏览器会话（需 CSRF）或 Bearer 令牌。",
     auth=[BearerToken(), SessionAuth(csrf=True)],
     docs_url="/docs",
+    docs=LocalSwagger(),
     urls_namespace="api",
 )
 
