@@ -86,7 +86,9 @@ def open_pdf(path: Path) -> tuple[pdfium.PdfDocument, Path]:
                 ),
                 code="xfa",
             )
-        pdf.init_forms()
+        # Only a PDF with a form pays for pdfium's form environment (5% of a text PDF's render).
+        if pdf.get_formtype() != pdfium_c.FORMTYPE_NONE:
+            pdf.init_forms()
     except BaseException:
         pdf.close()
         if opened != path:
