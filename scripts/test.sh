@@ -15,9 +15,11 @@ if [ -n "${WENKU_TEST_DATABASE_URL:-}" ]; then
   # shifts them all by one offset): past 16:00 UTC the site's day (Asia/Shanghai) is already
   # tomorrow, the hours in which a test once compared the wrong days.
   offset=$(( $(date -u -d "today 23:30" +%s) - $(date -u +%s) ))
+  sign=""
+  if [ "$offset" -ge 0 ]; then sign="+"; fi  # faketime's offsets are "+N" or "-N" seconds
   clock=()
   if command -v faketime >/dev/null; then
-    clock=(faketime -f "$( [ "$offset" -ge 0 ] && echo + )${offset}s")
+    clock=(faketime -f "${sign}${offset}s")
   fi
   echo "==> tests on PostgreSQL ($WENKU_TEST_DATABASE_URL), clock at 23:30 UTC"
   # The browser tests exercise the same code over HTTP; once is enough.
