@@ -81,14 +81,18 @@ def audit(*, grace: dt.timedelta = dt.timedelta(hours=6)) -> Audit:
             seen.add(name)
             if name in referenced or any(name.startswith(p) for p in converting):
                 continue
-            if _modified(name) > cutoff:
+            # No grace (0) means no age test at all: the clock of a file's store may differ
+            # from this process's, and "now" must not hide an orphan.
+            if grace > dt.timedelta(0) and _modified(name) > cutoff:
                 continue  # may belong to an upload or a conversion under way
             result.orphans.append(name)
     result.missing = sorted((n, number) for n, number in referenced.items() if n not in seen)
     temp = Path(settings.DATA_DIR) / "tmp"
     if temp.is_dir():
         deadline = time.time() - grace.total_seconds()
-        result.stale_temp = sorted(p for p in temp.iterdir() if p.stat().st_mtime < deadline)
+        result.stale_temp = sorted(
+            p for p in temp.iterdir() if not grace or p.stat().st_mtime < deadline
+        )
     return result
 
 
