@@ -12,13 +12,16 @@ conversion under way.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
-import time
+import tempfile
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
@@ -74,7 +77,7 @@ def audit(*, grace: dt.timedelta = dt.timedelta(hours=6)) -> Audit:
     }
     result = Audit(referenced=len(referenced))
     seen: set[str] = set()
-    cutoff = timezone.now() - grace
+    cutoff = _store_now() - grace
     for folder in STORED_FOLDERS:
         for name in stored_files(folder):
             result.stored += 1
@@ -89,11 +92,28 @@ def audit(*, grace: dt.timedelta = dt.timedelta(hours=6)) -> Audit:
     result.missing = sorted((n, number) for n, number in referenced.items() if n not in seen)
     temp = Path(settings.DATA_DIR) / "tmp"
     if temp.is_dir():
-        deadline = time.time() - grace.total_seconds()
+        deadline = _folder_now(temp) - grace.total_seconds()
         result.stale_temp = sorted(
             p for p in temp.iterdir() if not grace or p.stat().st_mtime < deadline
         )
     return result
+
+
+def _store_now() -> dt.datetime:
+    """"Now" by the clock that stamps the store's files (an S3 server's, a file server's), which
+    may differ from this process's: ages are only comparable on one clock. Read by writing a
+    tiny probe and asking its modification time."""
+    probe = default_storage.save(f"clock-probe/{uuid.uuid4().hex}", ContentFile(b""))
+    try:
+        return _modified(probe)
+    finally:
+        default_storage.delete(probe)
+
+
+def _folder_now(folder: Path) -> float:
+    """The same for a local folder (its file system's clock)."""
+    with tempfile.NamedTemporaryFile(dir=folder, prefix=".clock-probe-") as probe:
+        return os.fstat(probe.fileno()).st_mtime
 
 
 def _modified(name: str) -> dt.datetime:
