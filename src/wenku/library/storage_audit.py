@@ -100,7 +100,7 @@ def audit(*, grace: dt.timedelta = dt.timedelta(hours=6)) -> Audit:
 
 
 def _store_now() -> dt.datetime:
-    """"Now" by the clock that stamps the store's files (an S3 server's, a file server's), which
+    """ "Now" by the clock that stamps the store's files (an S3 server's, a file server's), which
     may differ from this process's: ages are only comparable on one clock. Read by writing a
     tiny probe and asking its modification time."""
     probe = default_storage.save(f"clock-probe/{uuid.uuid4().hex}", ContentFile(b""))
