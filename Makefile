@@ -15,7 +15,7 @@ test: setup
 	@bash scripts/test.sh
 
 lint: setup
-	@.venv/bin/ruff check . && .venv/bin/ruff format --check .
+	@.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/lint-imports
 
 bench: setup
 	@$(PY) bench/ingest.py --repeat 1

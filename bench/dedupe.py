@@ -5,7 +5,7 @@ One library holds three kinds of documents, all generated from the corpus seed:
 - zh: Chinese reports (`--zh-docs`, 6-16 paragraphs, ~1,300-3,600 characters, a year in the
   first sentence); a tenth are hard negatives: 20 templates, each with fixed headings and a
   boilerplate block (1-3 paragraphs, 15-65% of the document) around bodies of their own.
-- en: English prose (`--en-docs`) on twelve topics (`wenku.discovery.samples.english_text`:
+- en: English prose (`--en-docs`) on twelve topics (`tests.samples.near_duplicates.english_text`:
   one grammar and general vocabulary, a vocabulary per topic, invented names), 500-4,000 words,
   one in fifty a book of 10,000-30,000 words; a tenth are hard negatives as in Chinese (shared
   headings and boilerplate); and the real English of Python's own documentation
@@ -181,8 +181,9 @@ def real_english() -> list[str]:
 
 
 def generate_library(sizes: dict[str, int], seed: int, rng: random.Random) -> list[Doc]:
-    from wenku.discovery.samples import TOPICS, english_text
-    from wenku.samples.documents import chinese_paragraphs
+    from tests.samples.near_duplicates import TOPICS, english_text
+
+    from wenku.samples.text import chinese_paragraphs
 
     topics = sorted(TOPICS)
     base = seed * 1_000_000  # every generator's seed depends on the corpus seed
@@ -257,7 +258,7 @@ def generate_library(sizes: dict[str, int], seed: int, rng: random.Random) -> li
 
 
 def alter(doc: Doc, key: int, kind: str, rng: random.Random) -> Doc:
-    from wenku.discovery.samples import change_numbers, change_years, reflow, swap_synonyms
+    from tests.samples.near_duplicates import change_numbers, change_years, reflow, swap_synonyms
 
     paragraphs = list(doc.paragraphs)
     if kind == "truncate":
@@ -651,6 +652,7 @@ def main() -> int:
     parser.add_argument("--data-dir", type=Path, default=REPO / "var" / "bench-dedupe")
     args = parser.parse_args()
     sys.path.insert(0, str(REPO / "src"))
+    sys.path.insert(0, str(REPO))  # tests.samples.near_duplicates alters the documents
     if args.compare_schemes:
         return compare_schemes(args)
     if args.tuning:

@@ -1,7 +1,7 @@
 """Fidelity benchmark: does every kind of real file convert right, or get refused for its reason?
 
 The corpus is built here, in code, so that the text and the right outcome of every file are
-known (see `wenku.samples.documents`, `.realworld` and `.hostile`):
+known (see `wenku.samples`, `tests.samples.realworld` and `tests.samples.hostile`):
 
 - every accepted format: DOCX, DOC, ODT, RTF (Chinese report with known paragraphs), PPTX, PPT,
   ODP, XLSX, XLS, ODS, CSV, PDF, EPUB — DOC/ODT/PPT/ODP/XLS/ODS written by LibreOffice itself
@@ -92,15 +92,19 @@ class Corpus:
 
 
 def build_corpus(quick: bool, converter: Any) -> Corpus:
-    from wenku.samples import documents as docs
-    from wenku.samples import hostile, realworld
+    from tests.samples import hostile, realworld
+
+    from wenku.samples.epub import make_epub
+    from wenku.samples.office import make_csv, make_docx, make_pptx, make_rtf, make_xlsx
+    from wenku.samples.pdf import make_pdf
+    from wenku.samples.text import chinese_paragraphs
 
     corpus = Corpus()
-    paragraphs = docs.chinese_paragraphs(12 if quick else 40, seed=21)
+    paragraphs = chinese_paragraphs(12 if quick else 40, seed=21)
     report_text = "".join(paragraphs)
 
     def report(path: Path) -> Path:
-        return docs.make_docx(path, title="土地批复报告", paragraphs=paragraphs)
+        return make_docx(path, title="土地批复报告", paragraphs=paragraphs)
 
     def via_libreoffice(builder: Callable[[Path], Path], fmt: str) -> Callable[[Path], Path]:
         def build(path: Path) -> Path:
@@ -114,16 +118,16 @@ def build_corpus(quick: bool, converter: Any) -> Corpus:
         return build
 
     def pptx(path: Path) -> Path:
-        return docs.make_pptx(path, title="项目汇报", slides=6 if quick else 15, seed=3)
+        return make_pptx(path, title="项目汇报", slides=6 if quick else 15, seed=3)
 
     def xlsx(path: Path) -> Path:
-        return docs.make_xlsx(path, rows=60 if quick else 300, seed=4)
+        return make_xlsx(path, rows=60 if quick else 300, seed=4)
 
     corpus.add("报告.docx", "docx", report, text=report_text)
     corpus.add("报告.doc", "doc", via_libreoffice(report, "doc"), text=report_text)
     corpus.add("报告.odt", "odt", via_libreoffice(report, "odt"), text=report_text)
     corpus.add(
-        "报告.rtf", "rtf", lambda p: docs.make_rtf(p, "土地批复报告", paragraphs), text=report_text
+        "报告.rtf", "rtf", lambda p: make_rtf(p, "土地批复报告", paragraphs), text=report_text
     )
     corpus.add("汇报.pptx", "pptx", pptx)
     corpus.add("汇报.ppt", "ppt", via_libreoffice(pptx, "ppt"))
@@ -131,12 +135,12 @@ def build_corpus(quick: bool, converter: Any) -> Corpus:
     corpus.add("表格.xlsx", "xlsx", xlsx)
     corpus.add("表格.xls", "xls", via_libreoffice(xlsx, "xls"))
     corpus.add("表格.ods", "ods", via_libreoffice(xlsx, "ods"))
-    corpus.add("名单.csv", "csv", lambda p: docs.make_csv(p, rows=80, seed=5), compare_pages=False)
-    corpus.add("报告.pdf", "pdf", lambda p: docs.make_pdf(p, title="报告", pages=12, seed=6))
+    corpus.add("名单.csv", "csv", lambda p: make_csv(p, rows=80, seed=5), compare_pages=False)
+    corpus.add("报告.pdf", "pdf", lambda p: make_pdf(p, title="报告", pages=12, seed=6))
     corpus.add(
         "书.epub",
         "epub",
-        lambda p: docs.make_epub(p, title="书", chapters=[("第一章", paragraphs[:6])]),
+        lambda p: make_epub(p, title="书", chapters=[("第一章", paragraphs[:6])]),
         text="".join(paragraphs[:6]),
     )
 
@@ -313,7 +317,7 @@ def plain_soffice_pages(files: list[Path], workdir: Path) -> dict[str, int]:
 def run_case(case: Case, path: Path, user: Any, converter: Any) -> tuple[Result, str]:
     """Ingest and convert one file; the result and the published text."""
     from wenku.conversion import runner
-    from wenku.library.ingest import IngestError, ingest
+    from wenku.conversion.ingest import IngestError, ingest
     from wenku.library.models import Document
 
     started = time.perf_counter()
@@ -357,6 +361,7 @@ def setup_environment(data_dir: Path) -> None:
     os.environ.pop("DATABASE_URL", None)
     os.environ["DJANGO_SETTINGS_MODULE"] = "wenku.settings"
     sys.path.insert(0, str(REPO / "src"))
+    sys.path.insert(0, str(REPO))  # tests.samples builds the real-world and hostile files
     import logging
 
     import django

@@ -195,13 +195,9 @@ def reset_library() -> None:
 
 
 def build_fixed_set(folder: Path) -> list[Sample]:
-    from wenku.samples.documents import (
-        chinese_paragraphs,
-        make_docx,
-        make_pdf,
-        make_pptx,
-        make_xlsx,
-    )
+    from wenku.samples.office import make_docx, make_pptx, make_xlsx
+    from wenku.samples.pdf import make_pdf
+    from wenku.samples.text import chinese_paragraphs
 
     folder.mkdir(parents=True, exist_ok=True)
     samples = [
@@ -236,7 +232,8 @@ def build_fixed_set(folder: Path) -> list[Sample]:
 
 def build_import_set(folder: Path, seed_base: int, prefix: str) -> list[Sample]:
     """Ten small, distinct documents: four 1-3 page DOCX, three PPTX, three XLSX."""
-    from wenku.samples.documents import chinese_paragraphs, make_docx, make_pptx, make_xlsx
+    from wenku.samples.office import make_docx, make_pptx, make_xlsx
+    from wenku.samples.text import chinese_paragraphs
 
     folder.mkdir(parents=True, exist_ok=True)
     samples: list[Sample] = []
@@ -363,7 +360,7 @@ class StepClock:
 def pipeline_run(sample: Sample, user: Any, clock: StepClock) -> PipelineRun:
     """`ingest()` then `run_conversion()` in this process, from a library without the file."""
     from wenku.conversion import runner
-    from wenku.library.ingest import Metadata, ingest
+    from wenku.conversion.ingest import Metadata, ingest
 
     reset_library()
     clock.reset()

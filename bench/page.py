@@ -59,12 +59,12 @@ def _wenku(env: dict, *args: str, **kwargs) -> subprocess.CompletedProcess:
 def build_library(env: dict, folder: Path) -> int:
     """Import the documents through the real pipeline; return the big document's number."""
     sys.path.insert(0, str(REPO / "src"))
-    from wenku.samples import documents as samples
+    from wenku.samples.pdf import make_pdf
 
     folder.mkdir(parents=True, exist_ok=True)
-    big = samples.make_pdf(folder / "big.pdf", title="五十页的文档", pages=50, seed=50)
+    big = make_pdf(folder / "big.pdf", title="五十页的文档", pages=50, seed=50)
     small = [
-        samples.make_pdf(folder / f"small-{i}.pdf", title=f"相关文档{i}", pages=3, seed=100 + i)
+        make_pdf(folder / f"small-{i}.pdf", title=f"相关文档{i}", pages=3, seed=100 + i)
         for i in range(30)
     ]
     _wenku(env, "migrate", "--verbosity", "0")

@@ -2,7 +2,7 @@
 
 1. Generates `--docs` documents (20,000 by default) of about 3,000 Chinese characters, each
    three pages, from a deterministic seed: report-style paragraphs from
-   `wenku.samples.documents.chinese_paragraphs` (a small, very repetitive vocabulary: many
+   `wenku.samples.text.chinese_paragraphs` (a small, very repetitive vocabulary: many
    words are in every document) with words of a long-tail vocabulary (Zipf-distributed,
    2-4 characters) mixed in, the way real libraries have a few very common and many rare
    words. Titles mix both. Rows are written with bulk_create (untimed).
@@ -95,7 +95,7 @@ def _create_pg_database(url: str) -> None:
 
 class Corpus:
     def __init__(self, seed: int, docs: int, chars: int):
-        from wenku.samples.documents import chinese_paragraphs
+        from wenku.samples.text import chinese_paragraphs
 
         self.rng = random.Random(seed)
         self.paragraphs = chinese_paragraphs(3000, seed=seed)
@@ -238,7 +238,7 @@ def percentile(values: list[float], p: float) -> float:
 def measure_t2s() -> dict:
     import opencc
 
-    from wenku.samples.documents import chinese_paragraphs
+    from wenku.samples.text import chinese_paragraphs
     from wenku.search.tokenize import _t2s_table
 
     text = "\n".join(chinese_paragraphs(200, seed=3))

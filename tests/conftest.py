@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 
@@ -112,7 +113,7 @@ def _fresh_cache():
     """Site settings are cached; a test's rolled-back edits must not leak into the next test."""
     from django.core.cache import cache
 
-    from wenku.moderation.models import SiteSettings
+    from wenku.site.models import SiteSettings
 
     SiteSettings.forget()
     cache.clear()
@@ -124,7 +125,7 @@ def _fresh_cache():
 @pytest.fixture
 def site_settings(db):
     """The site settings row, for tests that change a rule (saving clears the cache)."""
-    from wenku.moderation.models import SiteSettings
+    from wenku.site.models import SiteSettings
 
     return SiteSettings.current()
 
@@ -152,15 +153,24 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture
+def wenku_config(settings):
+    """Change `WENKU_*` values for one test: `wenku_config(max_upload_mb=1)` (pytest-django's
+    `settings` puts `settings.WENKU` back afterwards)."""
+
+    def change(**values) -> None:
+        settings.WENKU = dataclasses.replace(settings.WENKU, **values)
+
+    return change
+
+
 @pytest.fixture(autouse=True)
-def _fresh_page_stamps(monkeypatch):
+def _fresh_page_stamps(wenku_config):
     """Tests look at the database on every cached page view, so an edit shows on the next
     request (in production a process trusts its last look for a second)."""
-    import dataclasses
+    from wenku.web.views import document as views
 
-    from wenku.library.views import document as views
-
-    monkeypatch.setattr(views, "CONFIG", dataclasses.replace(views.CONFIG, page_stamp_seconds=0))
+    wenku_config(page_stamp_seconds=0)
     views._stamps.clear()
 
 

@@ -56,3 +56,22 @@ def test_wenku_cache_url_selects_a_shared_redis_cache(tmp_path):
         {"WENKU_DATA_DIR": str(tmp_path), "WENKU_CACHE_URL": "memcached://x"}, "CACHES"
     )
     assert "WENKU_CACHE_URL: not a Redis URL" in wrong
+
+
+def test_a_publish_check_that_cannot_be_imported_stops_the_start(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    checks = "wenku.moderation.checks.sensitive_words,wenku.nowhere.check"
+    env = {**os.environ, "WENKU_DATA_DIR": str(tmp_path), "WENKU_PUBLISH_CHECKS": checks}
+    done = subprocess.run(
+        [sys.executable, "-m", "wenku.cli", "check"], env=env, capture_output=True, text=True
+    )
+    assert done.returncode != 0
+    assert "wenku.E001" in done.stderr and "cannot import 'wenku.nowhere.check'" in done.stderr
+    env["WENKU_PUBLISH_CHECKS"] = "wenku.moderation.checks.sensitive_words"
+    done = subprocess.run(
+        [sys.executable, "-m", "wenku.cli", "check"], env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr

@@ -1,8 +1,11 @@
 """Every knob Wenku reads from the environment, typed, in one place.
 
-Settings modules and code read `CONFIG`; nothing else looks at `os.environ` for `WENKU_*`.
-Defaults are chosen so that one machine works with no configuration at all: data in `./var`,
-SQLite in the data folder, files on the local disk.
+`wenku.settings` reads `CONFIG` once and exposes it as `settings.WENKU`; code reads that at call
+time (`settings.WENKU.max_upload_mb`), so a test changes a value with `override_settings` (or
+pytest-django's `settings` fixture) and nothing copies a value at import. Nothing else looks
+at `os.environ` for `WENKU_*`. Defaults are chosen so that one machine works with no
+configuration at all: data in the checkout's `var`, SQLite in the data folder, files on the
+local disk.
 """
 
 from __future__ import annotations
@@ -33,14 +36,15 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 def default_data_dir() -> Path:
-    """`var` in the source checkout Wenku runs from (the folder holding pyproject.toml), else
-    `var` in the working directory. Never a folder that depends on where a command was started
-    inside the checkout: `cd src/wenku && wenku compilemessages` once wrote a secret key into
-    the package."""
+    """`var` in the source checkout Wenku runs from (the folder holding pyproject.toml); for an
+    installed package, `$XDG_DATA_HOME/wenku` (`~/.local/share/wenku`). Never a folder that
+    depends on where a command was started: `cd src/wenku && wenku compilemessages` once wrote
+    a secret key into the package."""
     checkout = PACKAGE_DIR.parents[1]
     if (checkout / "pyproject.toml").exists():
         return checkout / "var"
-    return Path.cwd() / "var"
+    data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data_home) / "wenku"
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,16 @@ class Config:
     max_unzipped_mb: int = 1024
     max_zip_ratio: int = 200
     max_zip_members: int = 20000
+
+    # What may hold a converted document for a moderator, in order: dotted paths of functions
+    # taking the document and returning the reasons (wenku.library.publication).
+    publish_checks: list[str] = field(
+        default_factory=lambda: [
+            "wenku.moderation.checks.sensitive_words",
+            "wenku.discovery.checks.near_duplicate",
+            "wenku.moderation.checks.review_mode",
+        ]
+    )
 
     # Conversion time limits, scaled by the size of the file.
     office_timeout_base: float = 60.0

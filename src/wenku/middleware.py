@@ -18,7 +18,7 @@ from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
-from wenku.library.ingest import upload_limit_mb
+from wenku.conversion.ingest import upload_limit_mb
 
 log = logging.getLogger("wenku.request")
 RETRY_AFTER_SECONDS = 5

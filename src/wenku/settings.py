@@ -13,7 +13,11 @@ from wenku.storage import backend_for_url, local_backend
 BASE_DIR = Path(__file__).resolve().parent
 # Found without importing it: importing Ninja costs every command start-up 0.3 s.
 NINJA_DIR = Path(importlib.util.find_spec("ninja").submodule_search_locations[0])
+# Every WENKU_* value, typed (wenku.config.Config). Code reads it at call time as
+# `settings.WENKU.<name>`, so that a test changes one with `override_settings`.
+WENKU = CONFIG
 DATA_DIR = CONFIG.data_dir.resolve()
+WENKU_PUBLISH_CHECKS = CONFIG.publish_checks
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 
@@ -44,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django_tasks_db",
+    "wenku.site",
     "wenku.accounts",
     "wenku.library",
     "wenku.conversion",
@@ -155,8 +160,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = ["wenku.accounts.auth.ThrottledBackend"]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "accounts:me"
-LOGOUT_REDIRECT_URL = "library:home"
+LOGIN_REDIRECT_URL = "web:me"
+LOGOUT_REDIRECT_URL = "web:home"
 
 # Mail goes to the console (the log) unless an SMTP host is configured.
 if CONFIG.email_host:

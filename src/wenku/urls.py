@@ -5,7 +5,7 @@ from django.views.i18n import set_language
 
 from wenku import converters  # noqa: F401 - registers <id:…> before the apps' URLconfs load
 from wenku.api.api import api
-from wenku.library.urls import sitemap_urls
+from wenku.web.urls import sitemap_urls
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -19,6 +19,6 @@ urlpatterns = [
     path("", include("wenku.accounts.urls")),
     path("", include("wenku.community.urls")),
     path("search/", include("wenku.search.urls")),
-    path("", include("wenku.library.urls")),
+    path("", include("wenku.web.urls")),
     *sitemap_urls,
 ]

@@ -5,8 +5,8 @@ import re
 import pytest
 from django.core import mail
 
+from wenku.accounts.bans import Punishment
 from wenku.accounts.models import LoginFailure, User
-from wenku.moderation.models import Punishment
 
 pytestmark = pytest.mark.django_db
 

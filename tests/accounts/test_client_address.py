@@ -2,8 +2,6 @@
 from the end of X-Forwarded-For (the one the outermost trusted proxy saw); never a value the
 client wrote itself."""
 
-from dataclasses import replace
-
 import pytest
 from django.test import RequestFactory
 
@@ -11,9 +9,9 @@ from wenku.accounts import services
 
 
 @pytest.fixture
-def hops(monkeypatch):
+def hops(wenku_config):
     def set_hops(n: int) -> None:
-        monkeypatch.setattr(services, "CONFIG", replace(services.CONFIG, trusted_proxy_hops=n))
+        wenku_config(trusted_proxy_hops=n)
 
     return set_hops
 

@@ -4,7 +4,7 @@ import pytest
 
 from wenku.accounts.models import ApiToken
 from wenku.library.models import Category, Document
-from wenku.samples import documents as samples
+from wenku.samples.office import make_docx, make_txt
 
 pytestmark = pytest.mark.django_db
 
@@ -21,9 +21,7 @@ def _auth(token):
 @pytest.mark.office
 def test_upload_then_status_until_ready(client, token, run_queue, tmp_docs):
     Category.from_path("技术/接口")  # categories are made by staff
-    path = samples.make_docx(
-        tmp_docs / "api.docx", title="接口上传", paragraphs=["接口正文"], pages=2
-    )
+    path = make_docx(tmp_docs / "api.docx", title="接口上传", paragraphs=["接口正文"], pages=2)
     with path.open("rb") as f:
         response = client.post(
             "/api/documents",
@@ -53,7 +51,7 @@ def test_upload_then_status_until_ready(client, token, run_queue, tmp_docs):
 def test_a_document_held_for_review_says_so(client, token, run_queue, site_settings, tmp_docs):
     site_settings.review_mode = "everyone"
     site_settings.save()
-    path = samples.make_txt(tmp_docs / "待审.txt", ["等待审核的正文。"])
+    path = make_txt(tmp_docs / "待审.txt", ["等待审核的正文。"])
     with path.open("rb") as f:
         body = client.post("/api/documents", {"file": f}, headers=_auth(token)).json()
     number = body["id"]
@@ -72,7 +70,7 @@ def test_the_review_states_are_listed_in_the_openapi_document(client):
 
 
 def test_upload_needs_authentication(client, tmp_docs):
-    path = samples.make_txt(tmp_docs / "a.txt", ["正文"])
+    path = make_txt(tmp_docs / "a.txt", ["正文"])
     with path.open("rb") as f:
         assert client.post("/api/documents", {"file": f}).status_code == 401
     with path.open("rb") as f:
@@ -86,7 +84,7 @@ def test_session_upload_needs_csrf(user, tmp_docs):
 
     client = Client(enforce_csrf_checks=True)
     client.force_login(user)
-    path = samples.make_txt(tmp_docs / "a.txt", ["正文"])
+    path = make_txt(tmp_docs / "a.txt", ["正文"])
     with path.open("rb") as f:
         response = client.post("/api/documents", {"file": f})
     assert response.status_code == 403
@@ -94,7 +92,7 @@ def test_session_upload_needs_csrf(user, tmp_docs):
 
 
 def test_failed_document_shows_its_reason_to_its_uploader_only(client, token, user, tmp_docs):
-    path = samples.make_txt(tmp_docs / "a.txt", ["正文"])
+    path = make_txt(tmp_docs / "a.txt", ["正文"])
     with path.open("rb") as f:
         number = client.post("/api/documents", {"file": f}, headers=_auth(token)).json()["id"]
     Document.objects.filter(number=number).update(status="failed", error="LibreOffice 未能生成 PDF")

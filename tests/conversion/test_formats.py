@@ -9,9 +9,12 @@ import pytest
 from django.core.files.storage import default_storage
 from PIL import Image
 
-from wenku.library.ingest import Metadata, ingest
+from wenku.conversion.ingest import Metadata, ingest
 from wenku.library.models import Category, Document
-from wenku.samples import documents as samples
+from wenku.samples.epub import make_epub
+from wenku.samples.office import make_csv, make_docx, make_pptx, make_rtf, make_txt, make_xlsx
+from wenku.samples.pdf import make_pdf
+from wenku.samples.text import chinese_paragraphs
 
 pytestmark = [pytest.mark.django_db, pytest.mark.office]
 
@@ -39,10 +42,8 @@ def _distinct_glyph_tiles(webp: bytes) -> int:
 
 
 def test_chinese_docx_becomes_pages_with_text_images_and_pdf(user, run_queue, tmp_docs):
-    paragraphs = samples.chinese_paragraphs(10, seed=11)
-    path = samples.make_docx(
-        tmp_docs / "报告.docx", title="土地批复报告", paragraphs=paragraphs, pages=5
-    )
+    paragraphs = chinese_paragraphs(10, seed=11)
+    path = make_docx(tmp_docs / "报告.docx", title="土地批复报告", paragraphs=paragraphs, pages=5)
     Category.from_path("资格与职业考试/其它")  # categories are made by staff
     document = _convert(path, user, run_queue, category="资格与职业考试/其它")
 
@@ -71,27 +72,25 @@ def test_chinese_docx_becomes_pages_with_text_images_and_pdf(user, run_queue, tm
     [
         (
             "pptx",
-            lambda d: samples.make_pptx(d / "演示.pptx", title="项目汇报演示", slides=3),
+            lambda d: make_pptx(d / "演示.pptx", title="项目汇报演示", slides=3),
             "项目汇报演示",
         ),
-        ("xlsx", lambda d: samples.make_xlsx(d / "表格.xlsx", rows=20), None),
-        ("csv", lambda d: samples.make_csv(d / "表格.csv", rows=20), None),
+        ("xlsx", lambda d: make_xlsx(d / "表格.xlsx", rows=20), None),
+        ("csv", lambda d: make_csv(d / "表格.csv", rows=20), None),
         (
             "txt",
-            lambda d: samples.make_txt(
-                d / "文本.txt", ["纯文本文档的第一段：土地批复。", "第二段。"]
-            ),
+            lambda d: make_txt(d / "文本.txt", ["纯文本文档的第一段：土地批复。", "第二段。"]),
             "土地批复",
         ),
         (
             "rtf",
-            lambda d: samples.make_rtf(d / "富文本.rtf", "富文本标题", ["富文本正文：溅射靶材。"]),
+            lambda d: make_rtf(d / "富文本.rtf", "富文本标题", ["富文本正文：溅射靶材。"]),
             "溅射靶材",
         ),
-        ("pdf", lambda d: samples.make_pdf(d / "资料.pdf", title="复习资料", pages=3), "第2页"),
+        ("pdf", lambda d: make_pdf(d / "资料.pdf", title="复习资料", pages=3), "第2页"),
         (
             "epub",
-            lambda d: samples.make_epub(
+            lambda d: make_epub(
                 d / "书.epub", title="电子书", chapters=[("第一章", ["电子书正文：亩产统计。"])]
             ),
             "亩产统计",
@@ -113,11 +112,9 @@ def test_odf_and_legacy_formats_are_detected_and_converted(user, run_queue, tmp_
     """ODT/ODS/ODP and DOC/XLS/PPT are made from our own files by LibreOffice itself."""
 
     made = {
-        "odt": samples.make_docx(
-            tmp_docs / "a.docx", title="开放文档", paragraphs=["开放文档格式"]
-        ),
-        "ods": samples.make_xlsx(tmp_docs / "b.xlsx", rows=5),
-        "odp": samples.make_pptx(tmp_docs / "c.pptx", title="开放演示", slides=1),
+        "odt": make_docx(tmp_docs / "a.docx", title="开放文档", paragraphs=["开放文档格式"]),
+        "ods": make_xlsx(tmp_docs / "b.xlsx", rows=5),
+        "odp": make_pptx(tmp_docs / "c.pptx", title="开放演示", slides=1),
     }
     legacy = {"doc": made["odt"], "xls": made["ods"], "ppt": made["odp"]}
     converted = []
@@ -160,7 +157,7 @@ def _lo_convert(src, outdir, fmt):
 
 
 def test_only_previewable_pages_are_rendered(user, run_queue, tmp_docs):
-    path = samples.make_pdf(tmp_docs / "long.pdf", title="长文档", pages=30)
+    path = make_pdf(tmp_docs / "long.pdf", title="长文档", pages=30)
     document = _convert(path, user, run_queue, preview_limit=4)
     assert document.page_count == 30
     assert document.preview_page_count == 4

@@ -20,10 +20,9 @@ import pytest
 from django.core.files.storage import default_storage
 from PIL import Image
 
-from wenku.conversion import office as office_module
-from wenku.library.ingest import IngestError, ingest
+from tests.samples import realworld
+from wenku.conversion.ingest import IngestError, ingest
 from wenku.library.models import Document
-from wenku.samples import realworld
 
 pytestmark = [pytest.mark.django_db]
 
@@ -289,11 +288,9 @@ def test_a_file_libreoffice_cannot_load_fails_once_clearly_without_a_restart(
 
 @pytest.mark.office
 def test_libreoffice_is_recycled_between_documents_above_its_memory_limit(
-    user, run_queue, tmp_docs, office, monkeypatch
+    user, run_queue, tmp_docs, office, wenku_config
 ):
-    from dataclasses import replace
-
-    monkeypatch.setattr(office_module, "CONFIG", replace(office_module.CONFIG, office_max_rss_mb=1))
+    wenku_config(office_max_rss_mb=1)
     recycled = office.recycled
     document = _convert(
         realworld.make_font_mix_docx(tmp_docs / "a.docx", repeat=1), user, run_queue
@@ -303,7 +300,7 @@ def test_libreoffice_is_recycled_between_documents_above_its_memory_limit(
 
 
 def test_messages_of_refusals_carry_no_paths_or_tool_output(user, tmp_docs):
-    from wenku.samples import hostile
+    from tests.samples import hostile
 
     for name, builder in [
         ("t.pdf", hostile.make_truncated_pdf),

@@ -16,9 +16,10 @@ from django.utils import timezone
 
 from wenku.conversion import runner
 from wenku.conversion.errors import ConversionError
-from wenku.library.ingest import ingest
+from wenku.conversion.ingest import ingest
 from wenku.library.models import Document
-from wenku.samples import documents as samples
+from wenku.samples.office import make_docx, make_txt
+from wenku.samples.text import chinese_paragraphs
 
 
 def _database_url() -> str:
@@ -57,8 +58,8 @@ def _wait_for(predicate, timeout: float, what: str):
 @pytest.mark.office
 @pytest.mark.django_db(transaction=True)
 def test_worker_killed_mid_conversion_leaves_document_queued_again(user, tmp_docs):
-    path = samples.make_docx(
-        tmp_docs / "long.docx", title="长报告", paragraphs=samples.chinese_paragraphs(60), pages=40
+    path = make_docx(
+        tmp_docs / "long.docx", title="长报告", paragraphs=chinese_paragraphs(60), pages=40
     )
     document = ingest(path, path.name, user)
     # Cold LibreOffice makes the conversion slow enough to be caught in the middle.
@@ -106,7 +107,7 @@ def test_worker_killed_mid_conversion_leaves_document_queued_again(user, tmp_doc
 def test_transient_failure_is_retried_with_backoff_then_fails_with_reason(
     user, tmp_docs, monkeypatch
 ):
-    path = samples.make_txt(tmp_docs / "a.txt", ["正文"])
+    path = make_txt(tmp_docs / "a.txt", ["正文"])
     document = ingest(path, path.name, user)
 
     def broken(*args, **kwargs):
@@ -134,7 +135,7 @@ def test_transient_failure_is_retried_with_backoff_then_fails_with_reason(
 
 @pytest.mark.django_db
 def test_permanent_failure_fails_at_once(user, tmp_docs, monkeypatch):
-    path = samples.make_txt(tmp_docs / "a.txt", ["正文"])
+    path = make_txt(tmp_docs / "a.txt", ["正文"])
     document = ingest(path, path.name, user)
     monkeypatch.setattr(
         runner, "to_pdf", lambda *a, **k: (_ for _ in ()).throw(ConversionError("文件已损坏"))
@@ -146,7 +147,7 @@ def test_permanent_failure_fails_at_once(user, tmp_docs, monkeypatch):
 
 @pytest.mark.django_db
 def test_overdue_lease_is_recovered_and_the_last_attempt_fails(user, tmp_docs):
-    path = samples.make_txt(tmp_docs / "a.txt", ["正文"])
+    path = make_txt(tmp_docs / "a.txt", ["正文"])
     document = ingest(path, path.name, user)
     past = timezone.now() - dt.timedelta(seconds=1)
     Document.objects.filter(pk=document.pk).update(
@@ -168,7 +169,7 @@ def test_overdue_lease_is_recovered_and_the_last_attempt_fails(user, tmp_docs):
 
 @pytest.mark.django_db
 def test_live_lease_is_left_alone(user, tmp_docs):
-    path = samples.make_txt(tmp_docs / "a.txt", ["正文"])
+    path = make_txt(tmp_docs / "a.txt", ["正文"])
     document = ingest(path, path.name, user)
     Document.objects.filter(pk=document.pk).update(
         status="converting",
@@ -181,7 +182,7 @@ def test_live_lease_is_left_alone(user, tmp_docs):
 
 @pytest.mark.django_db
 def test_a_document_is_claimed_once(user, tmp_docs):
-    path = samples.make_txt(tmp_docs / "a.txt", ["正文"])
+    path = make_txt(tmp_docs / "a.txt", ["正文"])
     document = ingest(path, path.name, user)
     assert runner.claim(document.pk) is not None
     assert runner.claim(document.pk) is None

@@ -9,7 +9,8 @@ from wenku.conversion.detect import detect
 from wenku.conversion.errors import StepTimeout
 from wenku.conversion.office import OfficeConverter, office_timeout
 from wenku.conversion.pipeline import to_pdf
-from wenku.samples import documents as samples
+from wenku.samples.office import make_docx
+from wenku.samples.text import chinese_paragraphs
 
 pytestmark = pytest.mark.office
 
@@ -22,8 +23,8 @@ def _soffice_processes(profile_marker: str) -> list[str]:
 def test_libreoffice_overrunning_its_limit_is_killed(tmp_path, monkeypatch):
     from wenku.conversion import office
 
-    path = samples.make_docx(
-        tmp_path / "long.docx", title="长", paragraphs=samples.chinese_paragraphs(40), pages=30
+    path = make_docx(
+        tmp_path / "long.docx", title="长", paragraphs=chinese_paragraphs(40), pages=30
     )
     monkeypatch.setattr(office, "office_timeout", lambda size: 0.5)
     monkeypatch.setattr("wenku.conversion.pipeline.office_timeout", lambda size: 0.5)

@@ -4,18 +4,18 @@ worker cannot publish over a recovered document, LibreOffice's time limit and re
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 
 import pytest
 import time_machine
 from django.utils import timezone
 
-from wenku.conversion import office as office_module
 from wenku.conversion import runner
 from wenku.conversion.errors import ConversionError, StepTimeout
-from wenku.library.ingest import ingest
+from wenku.conversion.ingest import ingest
 from wenku.library.models import Document, Page
-from wenku.samples import documents as samples
+from wenku.samples.office import make_docx
+from wenku.samples.pdf import make_pdf
+from wenku.samples.text import chinese_paragraphs
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 def test_a_retry_is_run_by_the_queue_once_its_backoff_has_passed(
     user, tmp_docs, run_queue, monkeypatch
 ):
-    document = ingest(samples.make_pdf(tmp_docs / "a.pdf", title="重试", pages=2), "a.pdf", user)
+    document = ingest(make_pdf(tmp_docs / "a.pdf", title="重试", pages=2), "a.pdf", user)
     real = runner.to_pdf
     calls = []
 
@@ -46,7 +46,7 @@ def test_a_retry_is_run_by_the_queue_once_its_backoff_has_passed(
 
 
 def test_a_late_worker_cannot_publish_over_a_recovered_document(user, tmp_docs):
-    document = ingest(samples.make_pdf(tmp_docs / "a.pdf", title="迟到", pages=2), "a.pdf", user)
+    document = ingest(make_pdf(tmp_docs / "a.pdf", title="迟到", pages=2), "a.pdf", user)
     saved = runner.WORKER_ID, runner._converter
     try:
         runner.set_worker_identity("host:1:late", None)
@@ -75,8 +75,8 @@ def test_a_late_worker_cannot_publish_over_a_recovered_document(user, tmp_docs):
 
 @pytest.mark.office
 def test_libreoffice_overrunning_its_warm_time_limit_is_stopped(office, tmp_docs):
-    path = samples.make_docx(
-        tmp_docs / "long.docx", title="长", paragraphs=samples.chinese_paragraphs(60), pages=40
+    path = make_docx(
+        tmp_docs / "long.docx", title="长", paragraphs=chinese_paragraphs(60), pages=40
     )
     with pytest.raises(StepTimeout):
         office.convert(path, tmp_docs / "out.pdf", timeout=0.05)
@@ -84,11 +84,9 @@ def test_libreoffice_overrunning_its_warm_time_limit_is_stopped(office, tmp_docs
 
 
 @pytest.mark.office
-def test_libreoffice_is_restarted_after_n_conversions(office, tmp_docs, monkeypatch):
-    monkeypatch.setattr(
-        office_module, "CONFIG", replace(office_module.CONFIG, unoserver_recycle_after=1)
-    )
-    path = samples.make_docx(tmp_docs / "a.docx", title="短", paragraphs=["正文"], pages=1)
+def test_libreoffice_is_restarted_after_n_conversions(office, tmp_docs, wenku_config):
+    wenku_config(unoserver_recycle_after=1)
+    path = make_docx(tmp_docs / "a.docx", title="短", paragraphs=["正文"], pages=1)
     office.convert(path, tmp_docs / "one.pdf", timeout=60)
     starts = office.starts
     office.convert(path, tmp_docs / "two.pdf", timeout=60)
@@ -104,7 +102,7 @@ def test_the_supervisor_kills_a_worker_stuck_past_its_lease(user, tmp_docs, monk
 
     from wenku.conversion import worker
 
-    document = ingest(samples.make_pdf(tmp_docs / "a.pdf", title="卡住", pages=1), "a.pdf", user)
+    document = ingest(make_pdf(tmp_docs / "a.pdf", title="卡住", pages=1), "a.pdf", user)
     supervisor = worker.Supervisor(1)
     hung = subprocess.Popen(["sleep", "600"], start_new_session=True)
     supervisor.children[0] = hung

@@ -4,9 +4,9 @@ import itertools
 
 import numpy as np
 
+from tests.samples.near_duplicates import change_numbers, english_text, reflow, swap_synonyms
 from wenku.discovery import minhash
-from wenku.discovery.samples import change_numbers, english_text, reflow, swap_synonyms
-from wenku.samples.documents import chinese_paragraphs
+from wenku.samples.text import chinese_paragraphs
 
 
 def test_layout_whitespace_punctuation_and_digits_do_not_matter():

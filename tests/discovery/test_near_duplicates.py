@@ -6,11 +6,11 @@ import datetime as dt
 
 import pytest
 
+from tests.samples.near_duplicates import change_years, swap_synonyms
 from wenku.discovery import minhash, services
 from wenku.discovery.models import LshBand, NearDuplicate, Signature
-from wenku.discovery.samples import change_years, swap_synonyms
 from wenku.library.models import Document
-from wenku.samples.documents import chinese_paragraphs
+from wenku.samples.text import chinese_paragraphs
 
 pytestmark = pytest.mark.django_db
 

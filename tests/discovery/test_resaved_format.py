@@ -3,18 +3,19 @@
 import pytest
 
 from wenku.discovery import services
-from wenku.library.ingest import Metadata, ingest
+from wenku.conversion.ingest import Metadata, ingest
 from wenku.library.models import Document
-from wenku.samples import documents as samples
+from wenku.samples.office import make_docx
+from wenku.samples.text import chinese_paragraphs
 
 pytestmark = [pytest.mark.django_db, pytest.mark.office]
 
 
 def test_a_docx_resaved_as_pdf_is_caught(user, office, run_queue, tmp_docs):
-    docx = samples.make_docx(
+    docx = make_docx(
         tmp_docs / "2023年土地整理项目实施方案.docx",
         title="2023年土地整理项目实施方案",
-        paragraphs=samples.chinese_paragraphs(9, seed=21),
+        paragraphs=chinese_paragraphs(9, seed=21),
         pages=3,
     )
     original = ingest(docx, docx.name, user, Metadata(title="2023年土地整理项目实施方案"))

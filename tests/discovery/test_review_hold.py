@@ -3,7 +3,7 @@
 import pytest
 
 from tests.discovery.test_near_duplicates import report
-from wenku.discovery.samples import swap_synonyms
+from tests.samples.near_duplicates import swap_synonyms
 from wenku.library.models import Document
 from wenku.moderation import services as moderation
 

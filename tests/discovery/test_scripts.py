@@ -12,16 +12,16 @@ import numpy as np
 import pytest
 from django.core.management import call_command
 
-from wenku.discovery import minhash, services
-from wenku.discovery.models import LshBand, NearDuplicate, Signature
-from wenku.discovery.samples import (
+from tests.samples.near_duplicates import (
     change_numbers,
     change_years,
     english_text,
     reflow,
     swap_synonyms,
 )
-from wenku.samples.documents import chinese_paragraphs
+from wenku.discovery import minhash, services
+from wenku.discovery.models import LshBand, NearDuplicate, Signature
+from wenku.samples.text import chinese_paragraphs
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,8 @@ import re
 import pytest
 
 from wenku.library.models import Category, Document
-from wenku.samples import documents as samples
+from wenku.samples.office import make_docx
+from wenku.samples.text import chinese_paragraphs
 
 pytestmark = [pytest.mark.browser, pytest.mark.office, pytest.mark.django_db(transaction=True)]
 
@@ -13,12 +14,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.office, pytest.mark.django_db(tra
 @pytest.fixture
 def converted(user, run_queue, tmp_docs):
     """A real 6-page Chinese DOCX, imported and converted by LibreOffice and pdfium."""
-    from wenku.library.ingest import Metadata, ingest
+    from wenku.conversion.ingest import Metadata, ingest
 
-    path = samples.make_docx(
+    path = make_docx(
         tmp_docs / "汇报.docx",
         title="贯彻落实情况汇报",
-        paragraphs=samples.chinese_paragraphs(60, seed=7),
+        paragraphs=chinese_paragraphs(60, seed=7),
         pages=6,
     )
     document = ingest(

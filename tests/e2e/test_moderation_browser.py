@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_approve_and_report_flows(open_page, admin_user, user, reader, artifacts):
     from playwright.sync_api import expect
 
-    from wenku.moderation.models import SiteSettings
+    from wenku.site.models import SiteSettings
 
     site = SiteSettings.current()
     site.review_mode = "everyone"

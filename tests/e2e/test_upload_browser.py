@@ -8,7 +8,8 @@ import pytest
 from playwright.sync_api import expect
 
 from wenku.library.models import Document
-from wenku.samples import documents as samples
+from wenku.samples.office import make_docx, make_txt
+from wenku.samples.text import chinese_paragraphs
 
 pytestmark = [
     pytest.mark.browser,
@@ -35,13 +36,13 @@ def test_two_files_upload_convert_and_show_their_pages(
     logged_in_page, page_errors, run_queue, tmp_path, artifacts
 ):
     page = logged_in_page
-    docx = samples.make_docx(
+    docx = make_docx(
         tmp_path / "土地批复报告.docx",
         title="土地批复报告",
-        paragraphs=samples.chinese_paragraphs(6, seed=21),
+        paragraphs=chinese_paragraphs(6, seed=21),
         pages=3,
     )
-    txt = samples.make_txt(tmp_path / "工作说明.txt", samples.chinese_paragraphs(2, seed=22))
+    txt = make_txt(tmp_path / "工作说明.txt", chinese_paragraphs(2, seed=22))
 
     page.goto("/upload/")
     page.set_input_files("#id_files", [docx, txt])

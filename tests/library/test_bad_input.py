@@ -10,11 +10,12 @@ import pytest
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 
+from tests.samples import hostile
 from wenku.accounts.models import ApiToken
-from wenku.library.ingest import IngestError, ingest
+from wenku.conversion.ingest import IngestError, ingest
 from wenku.library.models import Document
-from wenku.samples import documents as samples
-from wenku.samples import hostile
+from wenku.samples.office import make_docx, make_txt
+from wenku.samples.pdf import make_blank_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -97,13 +98,9 @@ def test_cli_reports_on_stderr_and_exits_nonzero(
     assert words in err
 
 
-def test_file_over_the_size_limit_is_refused(user, tmp_docs, monkeypatch, client):
-    from wenku import config
-
-    monkeypatch.setattr(config, "CONFIG", config.Config(max_upload_mb=1))
-    monkeypatch.setattr("wenku.library.ingest.CONFIG", config.CONFIG)
-    monkeypatch.setattr("wenku.conversion.detect.CONFIG", config.CONFIG)
-    big = samples.make_txt(tmp_docs / "big.txt", ["字" * 1000] * 400)  # 1.2 MB of UTF-8
+def test_file_over_the_size_limit_is_refused(user, tmp_docs, wenku_config, client):
+    wenku_config(max_upload_mb=1)
+    big = make_txt(tmp_docs / "big.txt", ["字" * 1000] * 400)  # 1.2 MB of UTF-8
     assert big.stat().st_size > 1024 * 1024
     with pytest.raises(IngestError) as info:
         ingest(big, big.name, user)
@@ -118,7 +115,7 @@ def test_file_over_the_size_limit_is_refused(user, tmp_docs, monkeypatch, client
 
 
 def test_path_traversal_and_control_characters_in_names_are_cleaned(user, tmp_docs):
-    path = samples.make_docx(tmp_docs / "ok.docx", title="正常", paragraphs=["正文"])
+    path = make_docx(tmp_docs / "ok.docx", title="正常", paragraphs=["正文"])
     outside = Path("/etc/passwd.docx")
     document = ingest(path, "../../etc/passwd.docx", user)
     assert document.original_filename == "passwd.docx"
@@ -126,15 +123,15 @@ def test_path_traversal_and_control_characters_in_names_are_cleaned(user, tmp_do
     root = Path(default_storage.location).resolve()
     assert Path(default_storage.path(document.original.name)).resolve().is_relative_to(root)
 
-    other = samples.make_docx(tmp_docs / "ok2.docx", title="正常2", paragraphs=["正文2"])
+    other = make_docx(tmp_docs / "ok2.docx", title="正常2", paragraphs=["正文2"])
     document = ingest(other, "报\x00告\x1b[31m\r\n.docx", user)
     assert document.original_filename == "报告[31m.docx"
     assert document.title == "报告[31m"
 
 
 def test_xss_in_title_is_escaped_on_the_page(user, client, run_queue, tmp_docs):
-    path = samples.make_txt(tmp_docs / "a.txt", ["正文"])
-    from wenku.library.ingest import Metadata
+    path = make_txt(tmp_docs / "a.txt", ["正文"])
+    from wenku.conversion.ingest import Metadata
 
     document = ingest(path, "a.txt", user, Metadata(title="<script>alert(1)</script>"))
     client.force_login(user)
@@ -195,14 +192,14 @@ def test_pdf_of_5000_pages_renders_only_previewable_pages(user, run_queue, tmp_d
 
 
 def hostile_or_blank(folder: Path) -> Path:
-    return samples.make_blank_pdf(folder / "huge.pdf", 5000)
+    return make_blank_pdf(folder / "huge.pdf", 5000)
 
 
 def test_duplicate_is_reported_not_stored_twice(user, tmp_docs, client):
-    path = samples.make_docx(tmp_docs / "dup.docx", title="重复", paragraphs=["同一个文件"])
+    path = make_docx(tmp_docs / "dup.docx", title="重复", paragraphs=["同一个文件"])
     first = ingest(path, "dup.docx", user)
     stored = _stored_files()
-    from wenku.library.ingest import Duplicate
+    from wenku.conversion.ingest import Duplicate
 
     with pytest.raises(Duplicate) as info:
         ingest(path, "copy-of-dup.docx", user)

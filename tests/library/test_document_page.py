@@ -306,7 +306,7 @@ def test_guess_you_like_follows_what_readers_of_this_document_also_read(user, ca
     from django.core.cache import cache
     from django.test import Client
 
-    from wenku.library.related import popular_in_category
+    from wenku.web.related import popular_in_category
 
     here = published_document(uploader=user, title="起点", category=category)
     elsewhere = Category.from_path("别处")
@@ -339,12 +339,10 @@ def test_related_searches_come_from_the_search_log_without_sensitive_words(clien
     assert ">土地</a>" in searches, "the document's own keywords follow"
 
 
-def test_a_process_trusts_its_last_look_at_a_document_for_a_moment(client, document, monkeypatch):
-    import dataclasses
+def test_a_process_trusts_its_last_look_at_a_document_for_a_moment(client, document, wenku_config):
+    from wenku.web.views import document as views
 
-    from wenku.library.views import document as views
-
-    monkeypatch.setattr(views, "CONFIG", dataclasses.replace(views.CONFIG, page_stamp_seconds=60))
+    wenku_config(page_stamp_seconds=60)
     views._stamps.clear()
     page_of(client, document)
     page_of(client, document)

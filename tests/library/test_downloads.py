@@ -4,8 +4,8 @@ import pytest
 
 from tests.factories import give_points
 from wenku.accounts import points
+from wenku.accounts.bans import Punishment
 from wenku.library.models import Document, Download, Purchase
-from wenku.moderation.models import Punishment
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,10 @@ import sys
 import pytest
 from django.conf import settings
 
-from wenku.samples import documents as samples
-from wenku.samples import hostile
+from tests.samples import hostile
+from wenku.samples.office import make_docx, make_txt
+from wenku.samples.pdf import make_pdf
+from wenku.samples.text import chinese_paragraphs
 
 from ..conversion.test_recovery import _database_url
 
@@ -33,10 +35,10 @@ def _import(*args: str) -> subprocess.CompletedProcess:
 @pytest.mark.office
 @pytest.mark.django_db(transaction=True)
 def test_import_wait_json(admin_user, tmp_docs):
-    report = samples.make_docx(
+    report = make_docx(
         tmp_docs / "some-chinese-report.docx",
         title="某市土地批复报告",
-        paragraphs=samples.chinese_paragraphs(12, seed=3),
+        paragraphs=chinese_paragraphs(12, seed=3),
         pages=6,
     )
     bad = hostile.make_random_bytes(tmp_docs / "broken.docx")
@@ -65,8 +67,8 @@ def test_import_wait_json(admin_user, tmp_docs):
 def test_import_says_a_converted_document_is_held_for_review(user, site_settings, tmp_docs):
     site_settings.review_mode = "everyone"
     site_settings.save()
-    first = samples.make_pdf(tmp_docs / "待审报告.pdf", title="待审的报告", pages=2)
-    second = samples.make_pdf(tmp_docs / "第二份.pdf", title="第二份报告", pages=3, seed=5)
+    first = make_pdf(tmp_docs / "待审报告.pdf", title="待审的报告", pages=2)
+    second = make_pdf(tmp_docs / "第二份.pdf", title="第二份报告", pages=3, seed=5)
 
     proc = _import(str(first), "--user", user.username, "--wait", "--json")
     assert proc.returncode == 0, proc.stderr
@@ -90,7 +92,7 @@ def test_import_says_a_converted_document_is_held_for_review(user, site_settings
 def test_import_unknown_user_is_an_error(tmp_docs):
     from django.core.management import CommandError, call_command
 
-    path = samples.make_txt(tmp_docs / "a.txt", ["正文"])
+    path = make_txt(tmp_docs / "a.txt", ["正文"])
     with pytest.raises(CommandError, match="用户 nobody 不存在"):
         call_command("import", str(path), "--user", "nobody")
 
@@ -101,7 +103,7 @@ def test_a_duplicate_of_a_held_document_says_it_is_held(user, tmp_docs, capsys):
 
     from wenku.library.models import Document
 
-    path = samples.make_txt(tmp_docs / "重复.txt", ["一段正文。"])
+    path = make_txt(tmp_docs / "重复.txt", ["一段正文。"])
     call_command("import", str(path), "--user", user.username)
     Document.objects.update(status="ready", review="pending")  # converted, held by moderation
     capsys.readouterr()

@@ -33,10 +33,10 @@ from django.test import override_settings
 from tests.factories import give_points, published_document
 from wenku.config import CONFIG
 from wenku.conversion import runner
-from wenku.library.ingest import Metadata, ingest
+from wenku.conversion.ingest import Metadata, ingest
 from wenku.library.models import Document
 from wenku.library.storage_audit import referenced_files
-from wenku.samples import documents as samples
+from wenku.samples.pdf import make_pdf
 from wenku.storage import backend_for_url, local_backend
 from wenku.storage.s3 import S3Storage
 
@@ -182,7 +182,7 @@ def test_a_pdf_is_ingested_converted_and_served_from_s3(
     on_s3, user, reader, client, tmp_docs, django_capture_on_commit_callbacks
 ):
     temporary_before = _temporary_files()
-    pdf = samples.make_pdf(tmp_docs / "报告.pdf", title="对象存储", pages=4)
+    pdf = make_pdf(tmp_docs / "报告.pdf", title="对象存储", pages=4)
     document = ingest(pdf, "报告.pdf", user, Metadata(price=3, preview_limit=2))
     assert document.original.name in on_s3.keys("originals")
 

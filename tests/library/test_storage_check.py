@@ -16,9 +16,10 @@ from django.utils import timezone
 from tests.factories import published_document
 from wenku.conversion import runner
 from wenku.conversion.errors import ConversionError
-from wenku.library.ingest import ingest
+from wenku.conversion.ingest import ingest
 from wenku.library.models import Document
-from wenku.samples import documents as samples
+from wenku.samples.office import make_txt
+from wenku.samples.pdf import make_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +63,7 @@ def test_an_upload_the_database_refused_leaves_no_original(user, tmp_docs, monke
         raise OperationalError("database is locked")
 
     monkeypatch.setattr(Document.objects, "create", locked)
-    path = samples.make_txt(tmp_docs / "a.txt", [f"独一无二的正文 {tmp_docs}"])
+    path = make_txt(tmp_docs / "a.txt", [f"独一无二的正文 {tmp_docs}"])
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
     with pytest.raises(OperationalError):
         ingest(path, path.name, user)
@@ -70,7 +71,7 @@ def test_an_upload_the_database_refused_leaves_no_original(user, tmp_docs, monke
 
 
 def test_a_conversion_failing_midway_deletes_the_images_it_stored(user, tmp_docs, monkeypatch):
-    document = ingest(samples.make_pdf(tmp_docs / "a.pdf", title="报告", pages=6), "a.pdf", user)
+    document = ingest(make_pdf(tmp_docs / "a.pdf", title="报告", pages=6), "a.pdf", user)
     real = runner.extract_pages
 
     def two_pages_then_fail(*args, **kwargs):
@@ -87,7 +88,7 @@ def test_a_conversion_failing_midway_deletes_the_images_it_stored(user, tmp_docs
 
 
 def test_recovering_a_dead_workers_document_deletes_its_unpublished_images(user, tmp_docs):
-    document = ingest(samples.make_txt(tmp_docs / "a.txt", ["正文"]), "a.txt", user)
+    document = ingest(make_txt(tmp_docs / "a.txt", ["正文"]), "a.txt", user)
     half_done = default_storage.save(f"pages/{document.pk}/dead-1.webp", ContentFile(b"x"))
     Document.objects.filter(pk=document.pk).update(
         status="converting",
@@ -102,7 +103,7 @@ def test_recovering_a_dead_workers_document_deletes_its_unpublished_images(user,
 def test_a_reconversion_replaces_the_old_images_only_once_published(
     user, tmp_docs, django_capture_on_commit_callbacks
 ):
-    document = ingest(samples.make_pdf(tmp_docs / "a.pdf", title="报告", pages=3), "a.pdf", user)
+    document = ingest(make_pdf(tmp_docs / "a.pdf", title="报告", pages=3), "a.pdf", user)
     runner.run_conversion(document.pk)
     first = set(document.pages.values_list("image", flat=True))
     assert len(first) == 3 and all(default_storage.exists(n) for n in first)

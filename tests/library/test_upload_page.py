@@ -3,7 +3,8 @@
 import pytest
 
 from wenku.library.models import Category, Document
-from wenku.samples import documents as samples
+from wenku.samples.office import make_txt
+from wenku.samples.pdf import make_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -16,8 +17,8 @@ def test_upload_requires_login(client):
 def test_several_files_at_once_with_metadata(client, user, tmp_docs):
     client.force_login(user)
     category = Category.from_path("行业资料/研究报告")
-    a = samples.make_txt(tmp_docs / "甲.txt", ["第一份"])
-    b = samples.make_txt(tmp_docs / "乙.txt", ["第二份"])
+    a = make_txt(tmp_docs / "甲.txt", ["第一份"])
+    b = make_txt(tmp_docs / "乙.txt", ["第二份"])
     empty = tmp_docs / "空.docx"
     empty.write_bytes(b"")
     with a.open("rb") as fa, b.open("rb") as fb, empty.open("rb") as fe:
@@ -52,7 +53,7 @@ def test_form_errors_are_shown(client, user):
 
 def test_status_json_follows_the_conversion(client, user, run_queue, tmp_docs):
     client.force_login(user)
-    path = samples.make_txt(tmp_docs / "a.txt", ["正文"])
+    path = make_txt(tmp_docs / "a.txt", ["正文"])
     with path.open("rb") as f:
         result = client.post(
             "/upload/", {"files": f, "price": 0}, headers={"Accept": "application/json"}
@@ -67,9 +68,9 @@ def test_status_json_follows_the_conversion(client, user, run_queue, tmp_docs):
 
 
 def test_page_images_beyond_the_preview_are_not_served(client, user, run_queue, tmp_docs):
-    from wenku.library.ingest import Metadata, ingest
+    from wenku.conversion.ingest import Metadata, ingest
 
-    path = samples.make_pdf(tmp_docs / "p.pdf", title="预览", pages=5)
+    path = make_pdf(tmp_docs / "p.pdf", title="预览", pages=5)
     document = ingest(path, path.name, user, Metadata(preview_limit=2))
     run_queue()
     assert client.get(f"/doc/{document.number}/page/2.webp").status_code == 200

@@ -7,11 +7,11 @@ from django.utils import timezone
 
 from tests.factories import give_points
 from wenku.accounts import points, services
+from wenku.accounts.bans import Punishment
 from wenku.accounts.models import ApiToken
 from wenku.accounts.rewards import reward_upload
 from wenku.community import services as community
 from wenku.library import downloads
-from wenku.moderation.models import Punishment
 
 pytestmark = pytest.mark.django_db
 
@@ -71,21 +71,21 @@ def test_an_expired_ban_no_longer_applies(reader):
 
 
 def test_upload_ban_refuses_uploads(reader, tmp_docs):
-    from wenku.library.ingest import IngestError, ingest
-    from wenku.samples import documents as samples
+    from wenku.conversion.ingest import IngestError, ingest
+    from wenku.samples.office import make_txt
 
     Punishment.objects.create(user=reader, kind="upload", reason="上传广告")
-    path = samples.make_txt(tmp_docs / "a.txt", ["正文"])
+    path = make_txt(tmp_docs / "a.txt", ["正文"])
     with pytest.raises(IngestError, match="禁止上传"):
         ingest(path, "a.txt", reader)
 
 
 def test_an_upload_ban_is_enforced_by_the_api_too(client, reader, tmp_docs):
-    from wenku.samples import documents as samples
+    from wenku.samples.office import make_txt
 
     Punishment.objects.create(user=reader, kind="upload", reason="上传广告")
     _token, raw = ApiToken.issue(reader)
-    path = samples.make_txt(tmp_docs / "a.txt", ["正文"])
+    path = make_txt(tmp_docs / "a.txt", ["正文"])
     with path.open("rb") as f:
         response = client.post(
             "/api/documents", {"file": f}, headers={"Authorization": f"Bearer {raw}"}

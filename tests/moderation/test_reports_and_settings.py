@@ -5,10 +5,11 @@ import datetime as dt
 import pytest
 
 from tests.factories import published_document
+from wenku.accounts.bans import Punishment
 from wenku.community.models import Report
 from wenku.community.services import report
 from wenku.library.models import Document
-from wenku.moderation.models import AuditLog, Punishment, SiteSettings
+from wenku.site.models import AuditLog, SiteSettings
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +76,7 @@ def test_delete_removes_the_document(client, admin_user, reported):
 
 def test_site_settings_open_straight_from_the_admin_list(client, admin_user):
     client.force_login(admin_user)
-    response = client.get("/admin/moderation/sitesettings/")
+    response = client.get("/admin/site/sitesettings/")
     assert response.status_code == 302 and response.url.endswith("/1/change/")
     page = client.get(response.url).content.decode()
     for label in ["站点名称", "ICP 备案号", "上传审核", "默认预览页数", "注册奖励积分"]:
@@ -84,8 +85,8 @@ def test_site_settings_open_straight_from_the_admin_list(client, admin_user):
 
 def test_editing_settings_in_the_admin_applies_at_once_and_is_logged(client, admin_user):
     client.force_login(admin_user)
-    url = "/admin/moderation/sitesettings/1/change/"
-    form = client.get("/admin/moderation/sitesettings/", follow=True).context["adminform"].form
+    url = "/admin/site/sitesettings/1/change/"
+    form = client.get("/admin/site/sitesettings/", follow=True).context["adminform"].form
     data = {k: v for k, v in form.initial.items() if v is not None}
     data.update(site_name="我的文库", icp_number="京ICP备12345678号", tip_amounts="1,5")
     data = {k: ("on" if v is True else v) for k, v in data.items() if v is not False}
@@ -109,12 +110,12 @@ def test_preview_settings_change_the_default_preview_limit(user, site_settings):
 
 
 def test_allowed_formats_and_upload_limit(user, site_settings, tmp_docs):
-    from wenku.library.ingest import IngestError, ingest
-    from wenku.samples import documents as samples
+    from wenku.conversion.ingest import IngestError, ingest
+    from wenku.samples.office import make_txt
 
     site_settings.allowed_formats = "pdf, docx"
     site_settings.save()
-    path = samples.make_txt(tmp_docs / "a.txt", ["正文"])
+    path = make_txt(tmp_docs / "a.txt", ["正文"])
     with pytest.raises(IngestError, match="本站不接受 TXT 格式的文档，可上传的格式：PDF、DOCX"):
         ingest(path, "a.txt", user)
     site_settings.allowed_formats = ""

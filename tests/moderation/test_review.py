@@ -6,7 +6,8 @@ from tests.factories import published_document
 from wenku.library import publication
 from wenku.library.models import Document
 from wenku.moderation import services
-from wenku.moderation.models import AuditLog, SensitiveWord
+from wenku.moderation.models import SensitiveWord
+from wenku.site.models import AuditLog
 
 pytestmark = pytest.mark.django_db
 
@@ -155,12 +156,12 @@ def test_a_moderators_verdict_survives_reconversion_through_the_real_path(
     """Held by the review setting, decided by a moderator, then the review setting is switched
     off and an admin re-converts the document (admin "重新转换所选文档"): the verdict stands."""
     from wenku.conversion import runner
-    from wenku.library.ingest import ingest
-    from wenku.samples import documents as samples
+    from wenku.conversion.ingest import ingest
+    from wenku.samples.pdf import make_pdf
 
     site_settings.review_mode = "everyone"
     site_settings.save()
-    path = samples.make_pdf(tmp_docs / "held.pdf", title="待审", pages=2)
+    path = make_pdf(tmp_docs / "held.pdf", title="待审", pages=2)
     document = ingest(path, path.name, user)
     runner.run_conversion(document.pk)
     document.refresh_from_db()

@@ -13,7 +13,7 @@ import random
 
 import pytest
 
-from wenku.samples.documents import chinese_paragraphs
+from wenku.samples.text import chinese_paragraphs
 from wenku.search.backends import get_backend
 from wenku.search.index import search
 from wenku.search.query import parse

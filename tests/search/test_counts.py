@@ -7,8 +7,6 @@ as the page needs, so its count is an estimate (shown as "约"); SQLite's FTS5 k
 in the index and always counts exactly.
 """
 
-import dataclasses
-
 import pytest
 from django.db import connection
 
@@ -20,11 +18,8 @@ from .conftest import ids
 
 
 @pytest.fixture
-def capped(monkeypatch):
-    from wenku.search.backends import postgres, sqlite
-
-    for module in (postgres, sqlite):
-        monkeypatch.setattr(module, "CONFIG", dataclasses.replace(module.CONFIG, search_rank_cap=2))
+def capped(wenku_config):
+    wenku_config(search_rank_cap=2)
 
 
 @pytest.fixture

@@ -117,17 +117,10 @@ def test_reindex_command_rebuilds_the_index(make_doc, capsys):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("cap", [2, 500])
-def test_every_match_is_listed_once_when_ranking_is_capped(make_doc, monkeypatch, cap):
+def test_every_match_is_listed_once_when_ranking_is_capped(make_doc, wenku_config, cap):
     """Above `search_rank_cap` matches, title/metadata hits come first, then the others newest
     first: every page together still lists each match exactly once."""
-    import dataclasses
-
-    from wenku.search.backends import postgres, sqlite
-
-    for module in (postgres, sqlite):
-        monkeypatch.setattr(
-            module, "CONFIG", dataclasses.replace(module.CONFIG, search_rank_cap=cap)
-        )
+    wenku_config(search_rank_cap=cap)
     body = [make_doc(f"文档{i}", ["铌靶材料"]) for i in range(5)]
     titled = make_doc("铌靶手册", ["正文"])
     private = make_doc("铌靶", ["铌靶"], visibility=Document.Visibility.PRIVATE)

@@ -5,7 +5,6 @@ used to make 600 points; five wrong passwords from anywhere used to lock any acc
 tests replay the attacks through the real views and the API.
 """
 
-import dataclasses
 import re
 
 import pytest
@@ -13,7 +12,6 @@ from django.core import mail
 from django.test import Client
 
 from tests.factories import give_points, verified
-from wenku.accounts import services
 from wenku.accounts.models import LoginFailure, PointsEntry, User
 from wenku.community.models import Tip
 
@@ -50,13 +48,8 @@ def points_created() -> int:
 
 
 @pytest.fixture
-def config(monkeypatch):
-    """Change a WENKU_* value for one test: `config(trusted_proxy_hops=1)`."""
-
-    def change(**values):
-        monkeypatch.setattr(services, "CONFIG", dataclasses.replace(services.CONFIG, **values))
-
-    return change
+def config(wenku_config):
+    return wenku_config
 
 
 # Registration throttle ------------------------------------------------------------------------

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import published_document
+from tests.samples import hostile
 from wenku.accounts.models import ApiToken
-from wenku.library.ingest import Duplicate, IngestError, ingest
+from wenku.conversion.ingest import Duplicate, IngestError, ingest
 from wenku.library.models import Category, Document
-from wenku.samples import documents as samples
-from wenku.samples import hostile
+from wenku.samples.office import make_txt
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ def _post(client, token, path, **fields):
 
 def test_a_reader_cannot_create_categories(client, user, tmp_docs):
     _, token = ApiToken.issue(user)
-    path = samples.make_txt(tmp_docs / "a.txt", ["正文"])
+    path = make_txt(tmp_docs / "a.txt", ["正文"])
     response = _post(client, token, path, category="广告/快来买")
     assert response.status_code == 400
     assert "不存在" in response.json()["detail"]
@@ -38,22 +38,20 @@ def test_a_refused_file_creates_no_category_even_for_staff(admin_user, tmp_docs)
 
 
 def test_staff_create_categories_with_an_accepted_file(admin_user, tmp_docs):
-    path = samples.make_txt(tmp_docs / "a.txt", ["正文"])
+    path = make_txt(tmp_docs / "a.txt", ["正文"])
     document = ingest(path, "a.txt", admin_user, _meta("新分类/子类"))
     assert document.category.path == "新分类/子类"
 
 
 def test_anyone_may_file_into_an_existing_category(user, tmp_docs):
     existing = Category.from_path("教育/课件")
-    document = ingest(
-        samples.make_txt(tmp_docs / "a.txt", ["正文"]), "a.txt", user, _meta("教育/课件")
-    )
+    document = ingest(make_txt(tmp_docs / "a.txt", ["正文"]), "a.txt", user, _meta("教育/课件"))
     assert document.category == existing
     assert Category.objects.count() == 2
 
 
 def _meta(category):
-    from wenku.library.ingest import Metadata
+    from wenku.conversion.ingest import Metadata
 
     return Metadata(category=category)
 
@@ -109,32 +107,24 @@ def test_the_api_does_not_name_a_private_duplicate(client, user, django_user_mod
     assert response.json()["existing_id"] is None and "私密" not in response.json()["detail"]
 
 
-def test_uploads_are_limited_per_uploader_and_per_address(client, user, tmp_docs, monkeypatch):
-    from dataclasses import replace
-
-    from wenku.library import ingest as ingest_module
-
-    monkeypatch.setattr(ingest_module, "CONFIG", replace(ingest_module.CONFIG, uploads_per_hour=2))
+def test_uploads_are_limited_per_uploader_and_per_address(client, user, tmp_docs, wenku_config):
+    wenku_config(uploads_per_hour=2)
     _, token = ApiToken.issue(user)
     codes = []
     for n in range(3):
-        path = samples.make_txt(tmp_docs / f"{n}.txt", [f"第{n}份"])
+        path = make_txt(tmp_docs / f"{n}.txt", [f"第{n}份"])
         codes.append(_post(client, token, path).status_code)
     assert codes == [201, 201, 429]
     # Another account from the same address is limited by the address.
     other = user.__class__.objects.create_user("other", password="pw-other-123456")
     _, other_token = ApiToken.issue(other)
-    path = samples.make_txt(tmp_docs / "x.txt", ["另一个人"])
+    path = make_txt(tmp_docs / "x.txt", ["另一个人"])
     response = _post(client, other_token, path)
     assert response.status_code == 429 and "每小时最多" in response.json()["detail"]
 
 
-def test_staff_and_the_command_line_are_not_limited(admin_user, tmp_docs, monkeypatch):
-    from dataclasses import replace
-
-    from wenku.library import ingest as ingest_module
-
-    monkeypatch.setattr(ingest_module, "CONFIG", replace(ingest_module.CONFIG, uploads_per_hour=1))
+def test_staff_and_the_command_line_are_not_limited(admin_user, tmp_docs, wenku_config):
+    wenku_config(uploads_per_hour=1)
     for n in range(3):
-        ingest(samples.make_txt(tmp_docs / f"{n}.txt", [f"管理员{n}"]), f"{n}.txt", admin_user)
+        ingest(make_txt(tmp_docs / f"{n}.txt", [f"管理员{n}"]), f"{n}.txt", admin_user)
     assert Document.objects.count() == 3

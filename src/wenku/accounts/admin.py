@@ -2,9 +2,9 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from wenku.moderation.auditing import AuditedAdmin
+from wenku.site.auditing import AuditedAdmin
 
-from .models import ApiToken, PointsEntry, User
+from .models import ApiToken, PointsEntry, Punishment, User
 
 
 @admin.register(User)
@@ -44,3 +44,17 @@ class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ["user", "name", "created_at", "last_used_at", "expires_at"]
     readonly_fields = ["key_hash", "last_used_at"]
     search_fields = ["user__username", "name"]
+
+
+@admin.register(Punishment)
+class PunishmentAdmin(AuditedAdmin):
+    list_display = ["user", "kind", "reason", "starts_at", "ends_at", "created_by"]
+    list_filter = ["kind"]
+    search_fields = ["user__username", "reason"]
+    raw_id_fields = ["user"]
+    readonly_fields = ["created_by"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)

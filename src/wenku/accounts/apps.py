@@ -8,5 +8,9 @@ class AccountsConfig(AppConfig):
     verbose_name = _("账户")
 
     def ready(self) -> None:
-        # Connect the signal receivers.
-        from . import auth, rewards  # noqa: F401
+        from django.contrib.auth.signals import user_logged_in, user_login_failed
+
+        from . import auth
+
+        user_login_failed.connect(auth.count_failure, dispatch_uid="accounts-login-failed")
+        user_logged_in.connect(auth.forget_failures, dispatch_uid="accounts-logged-in")

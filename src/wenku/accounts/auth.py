@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.core.exceptions import PermissionDenied
-from django.dispatch import receiver
-
-from wenku.moderation.models import login_banned
 
 from . import services
+from .bans import login_banned
 
 
 class ThrottledBackend(ModelBackend):
@@ -37,16 +34,14 @@ class ThrottledBackend(ModelBackend):
         return user
 
 
-@receiver(user_login_failed)
-def _count_failure(sender, credentials, request=None, **kwargs):
+def count_failure(sender, credentials, request=None, **kwargs):
     if getattr(request, "wenku_login_throttled", False):
         return
     ip = services.client_ip(request) if request is not None else None
     services.record_login_failure(credentials.get("username", ""), ip)
 
 
-@receiver(user_logged_in)
-def _forget_failures(sender, request, user, **kwargs):
+def forget_failures(sender, request, user, **kwargs):
     ip = services.client_ip(request) if request is not None else None
     services.clear_login_failures(user.get_username(), ip)
     if request is not None:

@@ -2,9 +2,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
-from wenku.moderation.models import active_ban, ban_message
-
 from . import services
+from .bans import active_ban, ban_message
 from .models import User
 
 

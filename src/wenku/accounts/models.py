@@ -8,8 +8,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from wenku.config import CONFIG
 from wenku.errors import Refusal
+
+from .bans import Punishment  # noqa: F401 - a model of this app, kept beside the ban rules
 
 
 def mask_name(name: str) -> str:
@@ -165,17 +166,6 @@ class TokenRefused(Refusal):
     status = 401
 
 
-class ApiTokenQuerySet(models.QuerySet):
-    def user_for(self, raw: str) -> "User | None":
-        """The user of a live token, or None (see `wenku.accounts.tokens.authenticate`)."""
-        from .tokens import authenticate
-
-        try:
-            return authenticate(raw)[0]
-        except TokenRefused:
-            return None
-
-
 class ApiToken(models.Model):
     """A bearer token for the API; only its hash is stored, the key is shown once."""
 
@@ -190,8 +180,6 @@ class ApiToken(models.Model):
     # Recorded at most once a minute (tokens.LAST_USED_EVERY), so a busy token costs no write
     # per request.
     last_used_at = models.DateTimeField(_("最后使用"), null=True, blank=True)
-
-    objects = ApiTokenQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -213,7 +201,7 @@ class ApiToken(models.Model):
     def issue(cls, user: "User", name: str = "") -> tuple["ApiToken", str]:
         """A new token for `user` and its key (shown once), expiring after WENKU_API_TOKEN_DAYS."""
         raw = "wk_" + secrets.token_urlsafe(32)
-        days = CONFIG.api_token_days
+        days = settings.WENKU.api_token_days
         expires_at = timezone.now() + dt.timedelta(days=days) if days > 0 else None
         token = cls.objects.create(
             user=user, name=name, key_hash=cls.hash(raw), expires_at=expires_at

@@ -17,8 +17,8 @@ from django.db.models import F, Sum
 from django.utils.translation import gettext as _
 
 from wenku.errors import Refusal
-from wenku.moderation.models import active_ban, ban_message
 
+from .bans import active_ban, ban_message
 from .models import PointsEntry, User
 
 Reason = PointsEntry.Reason

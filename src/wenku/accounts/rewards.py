@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import logging
 
-from django.apps import apps
 from django.db import transaction
-from django.dispatch import receiver
 
 from wenku.clock import start_of_today
-from wenku.library.signals import document_published
-from wenku.moderation.models import SiteSettings
+from wenku.site.models import SiteSettings
 
 from . import points
 from .models import PointsEntry
@@ -18,19 +15,12 @@ from .models import PointsEntry
 log = logging.getLogger("wenku.accounts")
 
 
-def _is_near_duplicate(document) -> bool:
-    if not apps.is_installed("wenku.discovery"):
-        return False
-    from wenku.discovery.services import is_near_duplicate
-
-    return is_near_duplicate(document)
-
-
-def reward_upload(document) -> int:
-    """Pay the publish reward once per document, up to the daily cap, never for a copy."""
+def reward_upload(document, *, copy: bool = False) -> int:
+    """Pay the publish reward once per document, up to the daily cap, never for a `copy` (a
+    near-duplicate of another document: discovery, which pays it on publication, knows)."""
     site = SiteSettings.current()
     uploader = document.uploader
-    if not site.upload_reward or _is_near_duplicate(document):
+    if not site.upload_reward or copy:
         return 0
     start = start_of_today()
     with transaction.atomic():
@@ -53,19 +43,6 @@ def reward_upload(document) -> int:
             memo=document.title,
         )
     return posted.entry.delta if posted.created else 0
-
-
-@receiver(document_published)
-def _reward_on_publish(sender, document, **kwargs):
-    # After the commit, so that the near-duplicate check (another receiver of the same
-    # signal) has recorded its verdict, and a failing reward never undoes a publication.
-    def pay() -> None:
-        try:
-            reward_upload(document)
-        except Exception:
-            log.exception("publish reward for document %s failed", document.pk)
-
-    transaction.on_commit(pay)
 
 
 def penalise_deletion(document) -> int:

@@ -24,6 +24,7 @@ import ipaddress
 import logging
 import math
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core import signing
 from django.core.mail import send_mail
@@ -36,9 +37,8 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-from wenku.config import CONFIG
 from wenku.errors import Refusal
-from wenku.moderation.models import SiteSettings
+from wenku.site.models import SiteSettings
 
 from . import points
 from .models import LoginFailure, RateEvent, SignIn, User
@@ -215,13 +215,13 @@ def _minutes(wait: dt.timedelta) -> int:
 
 def client_ip(request) -> str | None:
     """The client's address; behind a proxy, the last hop the operator trusts."""
-    if CONFIG.trusted_proxy_hops:
+    if settings.WENKU.trusted_proxy_hops:
         forwarded = [
             part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
         ]
         forwarded = [part for part in forwarded if part]
-        if len(forwarded) >= CONFIG.trusted_proxy_hops:
-            return forwarded[-CONFIG.trusted_proxy_hops]
+        if len(forwarded) >= settings.WENKU.trusted_proxy_hops:
+            return forwarded[-settings.WENKU.trusted_proxy_hops]
     return request.META.get("REMOTE_ADDR") or None
 
 
@@ -244,7 +244,7 @@ def address_key(ip: str | None) -> str | None:
 # Login throttle: failures in a sliding window (LoginFailure rows).
 def _too_many_failures() -> str:
     return _("登录失败次数过多，请 %(minutes)s 分钟后再试，或通过“忘记密码”重设密码。") % {
-        "minutes": CONFIG.login_window_minutes
+        "minutes": settings.WENKU.login_window_minutes
     }
 
 
@@ -260,21 +260,21 @@ def login_blocked(username: str, ip: str | None, *, known_device: bool = False) 
     """
     now = timezone.now()
     recent = LoginFailure.objects.filter(
-        created_at__gte=now - dt.timedelta(minutes=CONFIG.login_window_minutes)
+        created_at__gte=now - dt.timedelta(minutes=settings.WENKU.login_window_minutes)
     )
     address = address_key(ip)
-    if address and recent.filter(ip=address).count() >= CONFIG.login_failures_per_ip:
+    if address and recent.filter(ip=address).count() >= settings.WENKU.login_failures_per_ip:
         return _too_many_failures()
     if not username:
         return None
     account = recent.filter(username__iexact=username)
-    if account.filter(ip=address).count() >= CONFIG.login_failures_per_user:
+    if account.filter(ip=address).count() >= settings.WENKU.login_failures_per_user:
         return _too_many_failures()
-    limit = CONFIG.login_failures_per_account
+    limit = settings.WENKU.login_failures_per_account
     if limit and not known_device:
         seen = account.aggregate(n=Count("id"), last=Max("created_at"))
         if seen["n"] >= limit:
-            delay = min(2 ** min(seen["n"] - limit, 16), CONFIG.login_max_delay_seconds)
+            delay = min(2 ** min(seen["n"] - limit, 16), settings.WENKU.login_max_delay_seconds)
             wait = seen["last"] + dt.timedelta(seconds=delay) - now
             if wait.total_seconds() > 0:
                 return _("该账号近期登录失败次数过多，请 %(seconds)s 秒后再试。") % {
@@ -286,7 +286,7 @@ def login_blocked(username: str, ip: str | None, *, known_device: bool = False) 
 def record_login_failure(username: str, ip: str | None) -> None:
     LoginFailure.objects.create(username=username[:150], ip=address_key(ip))
     # Keep the table small: anything older than the window no longer counts.
-    cutoff = timezone.now() - dt.timedelta(minutes=CONFIG.login_window_minutes)
+    cutoff = timezone.now() - dt.timedelta(minutes=settings.WENKU.login_window_minutes)
     LoginFailure.objects.filter(created_at__lt=cutoff).delete()
 
 
@@ -337,7 +337,7 @@ def remember_device(request: HttpRequest, response: HttpResponse, username: str)
 def reset_request_refusal(ip: str | None) -> str | None:
     """Count one password-reset request from `ip`; a message when the address is over its
     hourly limit. Said alike for every e-mail, registered or not."""
-    limit = CONFIG.password_reset_per_ip
+    limit = settings.WENKU.password_reset_per_ip
     address = address_key(ip)
     if not limit or not address:
         return None
@@ -353,7 +353,7 @@ def reset_request_refusal(ip: str | None) -> str | None:
 def reset_mail_allowed(user: User) -> bool:
     """Whether one more reset mail may go to `user` this hour (counts it when it may). The
     caller says nothing about a refusal: the requester must not learn the account exists."""
-    limit = CONFIG.password_reset_per_account
+    limit = settings.WENKU.password_reset_per_account
     if not limit:
         return True
     return take("reset-mail", f"user:{user.pk}", limit, HOUR)[0] is not None

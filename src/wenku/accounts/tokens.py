@@ -19,8 +19,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wenku.moderation.models import login_banned
-
+from .bans import login_banned
 from .models import ApiToken, TokenRefused, User
 
 # How stale `last_used_at` may get: at most one write per token per minute.

@@ -9,12 +9,11 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.security import APIKeyCookie, HttpBearer
 
-from wenku.accounts.models import ApiToken
 from wenku.accounts.services import client_ip
 from wenku.api.docs import LocalSwagger
 from wenku.api.errors import ErrorOut, WenkuAPI
-from wenku.api.tokens import bearer_user
-from wenku.library.ingest import Metadata, ingest
+from wenku.api.tokens import bearer_user, optional_user
+from wenku.conversion.ingest import Metadata, ingest
 from wenku.library.models import Document
 
 
@@ -107,15 +106,6 @@ def upload_document(
     # the API's one handler (wenku.api.errors), with their own code and status.
     document = ingest(file, file.name or "", request.auth, meta, ip=client_ip(request))
     return Status(201, DocumentOut.of(document))
-
-
-def optional_user(request: HttpRequest):
-    """The caller of a public endpoint (auth=None): a token holder, authenticated lazily, else
-    the session's user (possibly anonymous)."""
-    header = request.headers.get("Authorization", "")
-    if header.lower().startswith("bearer "):
-        return ApiToken.objects.user_for(header[7:].strip()) or request.user
-    return request.user
 
 
 @api.get(

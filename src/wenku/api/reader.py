@@ -12,6 +12,7 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from wenku.accounts import points, services
+from wenku.accounts.forms import RegisterForm
 from wenku.accounts.models import ApiToken, PointsEntry
 from wenku.api.errors import ErrorOut
 from wenku.community import services as community
@@ -147,8 +148,6 @@ def issue_token(request: HttpRequest, body: Credentials):
     summary="注册新用户（返回一个令牌；每个 IP 每小时有注册数上限）",
 )
 def register(request: HttpRequest, body: Registration):
-    from wenku.accounts.forms import RegisterForm
-
     form = RegisterForm(
         {
             "username": body.username,

@@ -6,7 +6,9 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from wenku.search.forms import MAX_PAGES, SearchForm
-from wenku.search.views import run_search
+from wenku.search.services import run_search
+
+from .tokens import optional_user
 
 router = Router(tags=["search"])
 
@@ -58,11 +60,9 @@ def search_documents(request: HttpRequest, params: Query[SearchParams]):
     <mark>; they come only from pages the caller may read (a paid document's preview, or
     every page once bought), other matching pages are listed in `locked_pages`.
     `sort`: relevance | latest | downloads."""
-    from wenku.api.api import optional_user  # (api.api imports this module)
-
     data = {k: v for k, v in params.dict().items() if v not in (None, "")}
     form = SearchForm({k: str(v) for k, v in data.items()})
-    found = run_search(request, form, viewer=optional_user(request))
+    found = run_search(optional_user(request), form)
     return SearchOut(
         q=params.q,
         normalized=found.query.normalized,

@@ -19,6 +19,18 @@ from wenku.api.errors import ErrorOut
 router = Router(tags=["tokens"])
 
 
+def optional_user(request: HttpRequest):
+    """The caller of a public endpoint (auth=None): a token holder, authenticated lazily, else
+    the session's user (possibly anonymous)."""
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("bearer "):
+        try:
+            return tokens.authenticate(header[7:].strip())[0]
+        except TokenRefused:
+            return request.user
+    return request.user
+
+
 def bearer_user(request: HttpRequest, raw: str) -> User | None:
     """The user of a bearer token, remembered on the request with the token; None for an
     unknown or revoked one. An expired token is refused with a 401 that says so."""

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from wenku.accounts import points
 from wenku.errors import Refusal
 from wenku.library.models import Document
-from wenku.moderation.models import SiteSettings
+from wenku.site.models import SiteSettings
 
 from .models import Favorite, Report, Tip
 

@@ -17,9 +17,8 @@ from pathlib import Path
 
 import msoffcrypto
 import olefile
+from django.conf import settings
 from django.utils.translation import gettext as _
-
-from wenku.config import CONFIG
 
 from .errors import RejectedFile
 from .pdf import open_pdf
@@ -277,21 +276,21 @@ def _epub_drm(zf: zipfile.ZipFile, names: set[str]) -> bool:
 
 
 def _check_zip_bomb(infos: list[zipfile.ZipInfo], archive_size: int) -> None:
-    if len(infos) > CONFIG.max_zip_members:
+    if len(infos) > settings.WENKU.max_zip_members:
         raise RejectedFile(
             _("压缩文档包含 %(count)s 个条目，超过上限。") % {"count": len(infos)},
             code="zip_bomb",
         )
     declared = sum(info.file_size for info in infos)
-    if declared > CONFIG.max_unzipped_bytes:
+    if declared > settings.WENKU.max_unzipped_bytes:
         raise RejectedFile(
             _("疑似压缩炸弹：解压后将达 %(mb).0f MB，上限为 %(max)s MB。")
-            % {"mb": declared / 1024**2, "max": CONFIG.max_unzipped_mb},
+            % {"mb": declared / 1024**2, "max": settings.WENKU.max_unzipped_mb},
             code="zip_bomb",
         )
     for info in infos:
         # Office XML compresses 5-30x; a member far beyond that is made to explode.
-        if info.file_size > 10 * 1024**2 and info.file_size > CONFIG.max_zip_ratio * max(
+        if info.file_size > 10 * 1024**2 and info.file_size > settings.WENKU.max_zip_ratio * max(
             info.compress_size, 1
         ):
             ratio = info.file_size / max(info.compress_size, 1)

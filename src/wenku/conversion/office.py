@@ -19,9 +19,8 @@ import time
 import xmlrpc.client
 from pathlib import Path
 
+from django.conf import settings
 from django.utils.translation import gettext as _
-
-from wenku.config import CONFIG
 
 from .errors import ConversionError, StepTimeout
 
@@ -41,8 +40,11 @@ def office_env(profile: Path) -> dict[str, str]:
 
 
 def office_timeout(size_bytes: int) -> float:
-    seconds = CONFIG.office_timeout_base + CONFIG.office_timeout_per_mb * size_bytes / 1024**2
-    return min(seconds, CONFIG.office_timeout_max)
+    seconds = (
+        settings.WENKU.office_timeout_base
+        + settings.WENKU.office_timeout_per_mb * size_bytes / 1024**2
+    )
+    return min(seconds, settings.WENKU.office_timeout_max)
 
 
 def _free_port() -> int:
@@ -75,7 +77,7 @@ class OfficeConverter:
 
     def __init__(self, workdir: Path, *, use_unoserver: bool | None = None) -> None:
         self.workdir = workdir
-        self.use_unoserver = CONFIG.unoserver if use_unoserver is None else use_unoserver
+        self.use_unoserver = settings.WENKU.unoserver if use_unoserver is None else use_unoserver
         self.proc: subprocess.Popen | None = None
         self.port = 0
         self.conversions = 0
@@ -111,11 +113,11 @@ class OfficeConverter:
         env = office_env(profile)
         env["PYTHONPATH"] = str(self._pythonpath())
         cmd = [
-            CONFIG.uno_python, "-m", "unoserver.server",
+            settings.WENKU.uno_python, "-m", "unoserver.server",
             "--interface", "127.0.0.1", "--port", str(self.port),
             "--uno-interface", "127.0.0.1", "--uno-port", str(uno_port),
             "--user-installation", str(profile.resolve()),
-            "--executable", shutil.which(CONFIG.soffice) or CONFIG.soffice,
+            "--executable", shutil.which(settings.WENKU.soffice) or settings.WENKU.soffice,
             "--quiet",
         ]  # fmt: skip
         log_file = (self.workdir / "unoserver.log").open("ab")
@@ -198,15 +200,17 @@ class OfficeConverter:
 
     def _recycle_if_bloated(self) -> None:
         rss = self.rss_mb()
-        if rss > CONFIG.office_max_rss_mb:
+        if rss > settings.WENKU.office_max_rss_mb:
             log.info(
-                "LibreOffice holds %.0f MB (limit %s): restarting it", rss, CONFIG.office_max_rss_mb
+                "LibreOffice holds %.0f MB (limit %s): restarting it",
+                rss,
+                settings.WENKU.office_max_rss_mb,
             )
             self.stop()
             self.recycled += 1
 
     def _convert_warm(self, src: Path, dst: Path, timeout: float, infilter: str | None) -> Path:
-        if not self.alive() or self.conversions >= CONFIG.unoserver_recycle_after:
+        if not self.alive() or self.conversions >= settings.WENKU.unoserver_recycle_after:
             self.start()
         dst.unlink(missing_ok=True)
         started = time.monotonic()
@@ -261,7 +265,7 @@ def convert_cold(
     outdir.mkdir(parents=True)
     profile.mkdir(parents=True, exist_ok=True)
     cmd = [
-        shutil.which(CONFIG.soffice) or CONFIG.soffice,
+        shutil.which(settings.WENKU.soffice) or settings.WENKU.soffice,
         "--headless", "--norestore", "--nologo", "--nodefault", "--nolockcheck",
         f"-env:UserInstallation={profile.resolve().as_uri()}",
     ]  # fmt: skip

@@ -11,10 +11,9 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
+from django.conf import settings
 from django.utils.translation import gettext as _
 from PIL import Image
-
-from wenku.config import CONFIG
 
 from .errors import RejectedFile, StepTimeout
 
@@ -99,7 +98,7 @@ def open_pdf(path: Path) -> tuple[pdfium.PdfDocument, Path]:
 
 def encode_webp(image: Image.Image) -> bytes:
     buf = io.BytesIO()
-    image.save(buf, "WEBP", quality=CONFIG.webp_quality, method=CONFIG.webp_method)
+    image.save(buf, "WEBP", quality=settings.WENKU.webp_quality, method=settings.WENKU.webp_method)
     return buf.getvalue()
 
 
@@ -138,7 +137,7 @@ def extract_pages(
     yielded pages are numbered without gaps. A PDF none of whose pages loads is refused. When
     the file had to be repaired first (a truncated download), True is appended to `repaired`.
     """
-    width = width or CONFIG.preview_width
+    width = width or settings.WENKU.preview_width
     pdf, opened = open_pdf(pdf_path)
     if repaired is not None and opened != pdf_path:
         repaired.append(True)
@@ -165,9 +164,9 @@ def extract_pages(
                     image = render_page(page, width)
                     result.image = encode_webp(image)
                     result.image_width, result.image_height = image.size
-                    limit = CONFIG.render_timeout_per_page
+                    limit = settings.WENKU.render_timeout_per_page
                 else:
-                    limit = CONFIG.text_timeout_per_page * 10
+                    limit = settings.WENKU.text_timeout_per_page * 10
             finally:
                 page.close()
             elapsed = time.monotonic() - started

@@ -26,10 +26,10 @@ from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F, Q
+from django.tasks import task
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from wenku.config import CONFIG
 from wenku.library import publication
 from wenku.library.models import Document, Page
 
@@ -59,10 +59,14 @@ def converter() -> OfficeConverter:
     return _converter
 
 
+@task(queue_name="conversion")
+def convert_document(document_id: int) -> dict:
+    """The background task `wenku worker` runs (through django.tasks) for each queued document."""
+    return run_conversion(document_id)
+
+
 def enqueue(document: Document, *, delay: float = 0) -> None:
     """Queue the conversion of `document` (call inside the transaction that queued it)."""
-    from .tasks import convert_document
-
     task = convert_document
     if delay:
         task = task.using(run_after=timezone.now() + dt.timedelta(seconds=delay))
@@ -72,7 +76,8 @@ def enqueue(document: Document, *, delay: float = 0) -> None:
 
 def _extend_lease(document: Document, seconds: float, **fields: object) -> None:
     Document.objects.filter(pk=document.pk, lease_owner=WORKER_ID).update(
-        lease_expires_at=timezone.now() + dt.timedelta(seconds=seconds + CONFIG.lease_seconds),
+        lease_expires_at=timezone.now()
+        + dt.timedelta(seconds=seconds + settings.WENKU.lease_seconds),
         updated_at=timezone.now(),
         **fields,
     )
@@ -84,7 +89,7 @@ def claim(document_id: int) -> Document | None:
         status=Document.Status.CONVERTING,
         attempts=F("attempts") + 1,
         lease_owner=WORKER_ID,
-        lease_expires_at=now + dt.timedelta(seconds=CONFIG.lease_seconds),
+        lease_expires_at=now + dt.timedelta(seconds=settings.WENKU.lease_seconds),
         progress=1,
         stage="准备中",
         updated_at=now,
@@ -155,7 +160,7 @@ def _convert(document: Document, workdir: Path) -> None:
         _extend_lease(document, office_timeout(size), stage="转换为 PDF", progress=5)
     pdf_path = to_pdf(source, detected, workdir, converter(), title=document.title)
 
-    _extend_lease(document, CONFIG.render_timeout_per_page, stage="生成预览", progress=40)
+    _extend_lease(document, settings.WENKU.render_timeout_per_page, stage="生成预览", progress=40)
     image_dir = f"pages/{document.pk}"
     pages: list[Page] = []
     last_update = time.monotonic()
@@ -189,7 +194,7 @@ def _convert(document: Document, workdir: Path) -> None:
             if time.monotonic() - last_update > 0.5:
                 last_update = time.monotonic()
                 progress = 40 + int(55 * result.number / max(document.page_count, 1))
-                _extend_lease(document, CONFIG.render_timeout_per_page, progress=progress)
+                _extend_lease(document, settings.WENKU.render_timeout_per_page, progress=progress)
         if pdf_path != source:
             with pdf_path.open("rb") as f:
                 pdf_name = default_storage.save(
@@ -301,11 +306,11 @@ def _give_up_or_retry(
         "updated_at": timezone.now(),
     }
     attempts = document.attempts
-    if permanent or attempts >= CONFIG.max_attempts:
+    if permanent or attempts >= settings.WENKU.max_attempts:
         suffix = _("（已尝试 %(n)s 次）") % {"n": attempts} if attempts > 1 else ""
         mine.update(status=Document.Status.FAILED, error=message + suffix, progress=0, **common)
         return
-    delay = CONFIG.retry_backoff * 2 ** (attempts - 1)
+    delay = settings.WENKU.retry_backoff * 2 ** (attempts - 1)
     updated = mine.update(
         status=Document.Status.QUEUED,
         error=_("第 %(n)s 次转换失败：%(message)s 将在 %(delay).0f 秒后自动重试。")

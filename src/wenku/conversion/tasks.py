@@ -1,10 +1,6 @@
-"""Background tasks of the conversion app, run by `wenku worker` through django.tasks."""
+"""The path under which conversion tasks queued before 2026-12 were stored (django-tasks keeps
+a task's dotted path in its row); the task itself is `runner.convert_document`."""
 
-from django.tasks import task
+from .runner import convert_document
 
-
-@task(queue_name="conversion")
-def convert_document(document_id: int) -> dict:
-    from .runner import run_conversion
-
-    return run_conversion(document_id)
+__all__ = ["convert_document"]

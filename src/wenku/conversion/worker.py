@@ -20,11 +20,17 @@ import sys
 import time
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.db import OperationalError, close_old_connections
 from django.utils import timezone
 
-from wenku.config import CONFIG
+from wenku.library.models import Document
+from wenku.samples.office import make_docx, make_pptx, make_xlsx
+
+from .office import OfficeConverter
+from .pdf import extract_pages
+from .runner import HOSTNAME, recover_abandoned, set_worker_identity
 
 log = logging.getLogger("wenku.worker")
 BUSY_WAIT_SECONDS = 1.0
@@ -45,9 +51,6 @@ def _kill_group_of(pidfile: Path) -> None:
 
 def run_child(slot: int, *, warm: bool = True) -> None:
     """Body of one worker process (`wenku worker --child SLOT`)."""
-    from .office import OfficeConverter
-    from .runner import HOSTNAME, set_worker_identity
-
     workdir = _slot_dir(slot)
     workdir.mkdir(parents=True, exist_ok=True)
     _kill_group_of(workdir / "unoserver.pid")  # left by a predecessor that was killed
@@ -74,10 +77,8 @@ def run_child(slot: int, *, warm: bool = True) -> None:
 def _serve(slot: int, workdir: Path, worker_id: str, converter, warm: bool) -> None:
     from django_tasks_db.management.commands.db_worker import Worker
 
-    from .runner import recover_abandoned
-
     recover_abandoned()
-    if warm and CONFIG.unoserver:
+    if warm and settings.WENKU.unoserver:
         try:
             converter.start()
             (workdir / "unoserver.pid").write_text(str(converter.proc.pid))
@@ -88,7 +89,7 @@ def _serve(slot: int, workdir: Path, worker_id: str, converter, warm: bool) -> N
 
     worker = Worker(
         queue_names=["conversion", "default"],
-        interval=CONFIG.worker_poll_interval,
+        interval=settings.WENKU.worker_poll_interval,
         batch=False,
         backend_name="default",
         startup_delay=False,
@@ -117,8 +118,6 @@ def _warm_up(converter, folder: Path) -> None:
     A new LibreOffice takes 0.3-1 s for its first document of each kind (loading Writer, Impress,
     Calc and the CJK fonts) against 0.1 s once warm; users should not pay that.
     """
-    from wenku.samples.documents import make_docx, make_pptx, make_xlsx
-
     folder.mkdir(parents=True, exist_ok=True)
     for src in (
         make_docx(folder / "w.docx", title="预热", paragraphs=["预热文本。"]),
@@ -130,19 +129,16 @@ def _warm_up(converter, folder: Path) -> None:
 
 
 def _warm_python(pdf: Path) -> None:
-    """The first document of a new worker would also pay for loading rjieba's dictionary and
-    the IDF table of the keywords (0.4 s), the tokenizer's character tables and pdfium's
-    renderer: pay that before saying ready too."""
-    import wenku.discovery.services  # noqa: F401 - numpy and the MinHash tables
-    from wenku.discovery import keywords
-    from wenku.search.tokenize import token_string
-
-    from .pdf import extract_pages
-
+    """The first document of a new worker would also pay for pdfium's renderer and, in the
+    apps that index a published document, rjieba's dictionary and the IDF table of the
+    keywords (0.4 s) and the tokenizer's character tables: pay that before saying ready too.
+    Each app says what it loads in its AppConfig's `warm_up()` (the worker knows none)."""
     for _ in extract_pages(pdf, previewable=lambda count: count):
         pass
-    keywords.extract("预热", "预热文本：文库的关键词与搜索。")
-    token_string("預熱文本 warm-up")
+    for app in apps.get_app_configs():
+        warm_up = getattr(app, "warm_up", None)
+        if warm_up is not None:
+            warm_up()
 
 
 class Supervisor:
@@ -191,8 +187,6 @@ class Supervisor:
 
     def check(self) -> None:
         """Restart dead children and kill the ones whose document overran its lease."""
-        from wenku.library.models import Document
-
         for slot, proc in list(self.children.items()):
             if proc.poll() is not None:
                 log.warning("worker slot %s exited with %s; restarting", slot, proc.returncode)
@@ -212,8 +206,6 @@ class Supervisor:
                     self._reap(slot)
                     self._spawn(slot)
         if time.monotonic() - self.last_recovery > 10:
-            from .runner import recover_abandoned
-
             self.last_recovery = time.monotonic()
             recover_abandoned()
         close_old_connections()

@@ -1,53 +1,42 @@
-"""Discovery follows the library's signals (connected in DiscoveryConfig.ready)."""
+"""Discovery's reactions to the library's signals (connected in DiscoveryConfig.ready)."""
 
 from __future__ import annotations
 
 import logging
 
 from django.db import transaction
-from django.dispatch import receiver
 
-from wenku.library.signals import document_changed, document_converted, document_unpublished
+from wenku.accounts import rewards
 
 log = logging.getLogger("wenku.discovery")
 
 
-@receiver(document_converted, dispatch_uid="discovery-converted")
-def _converted(sender, document, **kwargs) -> list[str]:
-    """Keywords, signature and the near-duplicate check, before the document is published;
-    a near-duplicate is held for review with its original named (the moderator decides)."""
-    # Runs inside the publishing transaction. A failure here must not stop the document from
-    # being published: it is logged and only discovery's own rows roll back (savepoint).
-    from . import services  # (rjieba and numpy: 0.15 s that a command's start need not pay)
-
-    try:
-        with transaction.atomic():
-            match = services.on_published(document)
-    except Exception:  # noqa: BLE001
-        log.exception("discovery failed for document %s", document.pk)
-        return []
-    if match is None:
-        return []
-    original = match.original
-    return [
-        f"疑似重复：与《{original.title}》（编号 {original.number}）的文本相似度约 "
-        f"{match.similarity:.0%}"
-    ]
-
-
-@receiver(document_unpublished, dispatch_uid="discovery-unpublished")
-def _unpublished(sender, document, **kwargs) -> None:
-    from . import services
+def unpublished(sender, document, **kwargs) -> None:
+    from . import services  # lazy: numpy and rjieba, 0.15 s a command's start need not pay
 
     services.on_unpublished(document)
 
 
-@receiver(document_changed, dispatch_uid="discovery-changed")
-def _changed(sender, document, **kwargs) -> None:
-    from . import services
+def changed(sender, document, **kwargs) -> None:
+    from . import services  # lazy: numpy and rjieba
 
     try:
         with transaction.atomic():
             services.update_keywords(document)
     except Exception:  # noqa: BLE001
         log.exception("keywords failed for document %s", document.pk)
+
+
+def published(sender, document, **kwargs) -> None:
+    """The uploader's publish reward, never for a near-duplicate (the publish check recorded
+    the verdict earlier in the same transaction). After the commit, so that a failing reward
+    never undoes a publication."""
+    from . import services  # lazy: numpy and rjieba
+
+    def pay() -> None:
+        try:
+            rewards.reward_upload(document, copy=services.is_near_duplicate(document))
+        except Exception:
+            log.exception("publish reward for document %s failed", document.pk)
+
+    transaction.on_commit(pay)

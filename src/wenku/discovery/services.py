@@ -30,7 +30,7 @@ from django.db.models import QuerySet
 
 from wenku.library.access import pages_readable_by
 from wenku.library.models import Document
-from wenku.moderation.models import SiteSettings
+from wenku.site.models import SiteSettings
 
 from . import keywords as kw
 from . import minhash

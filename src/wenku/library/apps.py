@@ -6,3 +6,6 @@ class LibraryConfig(AppConfig):
     name = "wenku.library"
     label = "library"
     verbose_name = _("文库")
+
+    def ready(self) -> None:
+        from . import system_checks  # noqa: F401  (registers the checks)

@@ -1,6 +1,6 @@
 from django.utils import timezone
 
-from wenku.moderation.models import SiteSettings
+from wenku.site.models import SiteSettings
 
 
 def site(request):

@@ -16,9 +16,10 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from wenku.accounts import points
+from wenku.accounts.bans import active_ban, ban_message
 from wenku.clock import start_of_today
 from wenku.errors import Refusal
-from wenku.moderation.models import SiteSettings, active_ban, ban_message
+from wenku.site.models import SiteSettings
 
 from .access import reads_whole_document
 from .models import Document, Download, Purchase

@@ -2,13 +2,13 @@ import secrets
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from wenku.config import CONFIG
+from wenku.site.models import SiteSettings
 
 
 class Category(models.Model):
@@ -35,7 +35,27 @@ class Category(models.Model):
         return self.path
 
     def get_absolute_url(self) -> str:
-        return reverse("library:category", args=[self.pk])
+        return reverse("web:category", args=[self.pk])
+
+    @classmethod
+    def public_counts(cls) -> dict[int, int]:
+        """Public documents per category, each counting its whole subtree (a parent whose
+        documents are all in its subcategories is not empty)."""
+        parents = dict(cls.objects.values_list("pk", "parent_id"))
+        counts = dict.fromkeys(parents, 0)
+        direct = (
+            Document.objects.public()
+            .exclude(category=None)
+            .values_list("category_id")
+            .annotate(n=models.Count("pk"))
+        )
+        for pk, n in direct:
+            seen: set[int] = set()
+            while pk is not None and pk not in seen:  # `seen`: a cycle made in the database ends
+                seen.add(pk)
+                counts[pk] = counts.get(pk, 0) + n
+                pk = parents.get(pk)
+        return counts
 
     @property
     def ancestors(self) -> list["Category"]:
@@ -122,13 +142,26 @@ def new_public_number() -> int:
     return 100_000_000 + secrets.randbelow(900_000_000)
 
 
+def published_q(prefix: str = "") -> Q:
+    """Converted and let through by moderation (public, unlisted or private); `prefix` is the
+    path to the document from another model, e.g. "document__"."""
+    return Q(**{f"{prefix}status": Document.Status.READY,
+                f"{prefix}review__in": Document.Review.PASSED})  # fmt: skip
+
+
+def public_q(prefix: str = "") -> Q:
+    """The one definition of a public document: published and listed for everyone. Home,
+    categories, search, the sitemap and every related list use it (the search index's SQL
+    repeats it in `wenku.search.index`)."""
+    return published_q(prefix) & Q(**{f"{prefix}visibility": Document.Visibility.PUBLIC})
+
+
 class DocumentQuerySet(models.QuerySet):
     def published(self) -> "DocumentQuerySet":
-        """Converted and let through by moderation (public, unlisted or private)."""
-        return self.filter(status=Document.Status.READY, review__in=Document.Review.PASSED)
+        return self.filter(published_q())
 
     def public(self) -> "DocumentQuerySet":
-        return self.published().filter(visibility=Document.Visibility.PUBLIC)
+        return self.filter(public_q())
 
 
 class Document(models.Model):
@@ -193,6 +226,8 @@ class Document(models.Model):
         _("可见性"), max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
     )
 
+    # Written only by wenku.conversion.runner (its lease protocol), and `review` only by
+    # wenku.library.publication: one owner for each state.
     status = models.CharField(
         _("状态"), max_length=12, choices=Status.choices, default=Status.QUEUED, db_index=True
     )
@@ -248,7 +283,7 @@ class Document(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("library:document", args=[self.number])
+        return reverse("web:document", args=[self.number])
 
     def is_owned_by(self, user) -> bool:
         """The uploader and the site's staff see and download it whatever its state."""
@@ -285,33 +320,11 @@ class Document(models.Model):
         """How many pages may ever be shown: the document's own limit or the site default."""
         if self.preview_limit is not None:
             return self.preview_limit
-        from wenku.moderation.models import SiteSettings
-
-        site = SiteSettings.current()
-        pages = site.preview_pages if site.preview_pages is not None else CONFIG.preview_pages
-        percent = (
-            site.preview_percent if site.preview_percent is not None else CONFIG.preview_percent
-        )
+        pages, percent = SiteSettings.current().preview_defaults()
         limit = pages
         if self.page_count and percent < 100:
             limit = min(limit, max(1, self.page_count * percent // 100))
         return limit
-
-    def requeue(self, error: str = "") -> bool:
-        """Put a converting document back in the queue (used when its worker vanished)."""
-        updated = Document.objects.filter(pk=self.pk, status=self.Status.CONVERTING).update(
-            status=self.Status.QUEUED,
-            lease_owner="",
-            lease_expires_at=None,
-            error=error,
-            progress=0,
-            stage="",
-            updated_at=timezone.now(),
-        )
-        return bool(updated)
-
-    def bump_attempts(self) -> None:
-        Document.objects.filter(pk=self.pk).update(attempts=F("attempts") + 1)
 
 
 class Page(models.Model):

@@ -1,10 +1,10 @@
-"""Moments in a document's life that other apps (search, accounts, discovery) react to.
+"""Moments in a document's life that apps above the library (search, discovery) react to.
 
-`library` sends these and knows nothing of who listens, so dependencies point one way.
+`library` sends these and knows nothing of who listens, so dependencies point one way. They are
+for reactions only (fire and forget), connected in each app's `ready()` with a dispatch_uid:
+what may *hold* a document is decided by the ordered publish checks of
+`wenku.library.publication`, never by a vote of receivers.
 
-- `document_converted(document)`: sent inside the transaction that marks the document ready
-  (its pages exist), before it is published. A receiver may return a list of reasons to hold
-  the document for review (matched sensitive words, a near-duplicate of another document).
 - `document_published(document)`: sent inside the transaction that lets the document be seen:
   right after conversion when nothing holds it, else when a moderator approves it. An index
   written by a receiver commits or rolls back with the publication.
@@ -16,7 +16,6 @@
 
 from django.dispatch import Signal
 
-document_converted = Signal()
 document_published = Signal()
 document_unpublished = Signal()
 document_changed = Signal()

@@ -1,53 +1,19 @@
-from django.contrib import admin
+"""The admin of what operators moderate: documents (with re-conversion) and sensitive words.
+(Site settings and the audit log are `wenku.site`'s, accounts and bans `wenku.accounts`', the
+category tree and tags `wenku.library`'s.)"""
+
+from django.contrib import admin, messages
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import path, reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .auditing import AuditedAdmin
-from .models import AuditLog, Punishment, SensitiveWord, SiteSettings
+from wenku.conversion.runner import reconvert
+from wenku.library.models import Document
+from wenku.library.signals import document_changed
+from wenku.site.auditing import AuditedAdmin, audit
 
-
-@admin.register(SiteSettings)
-class SiteSettingsAdmin(AuditedAdmin):
-    """The one settings row: the list goes straight to its form."""
-
-    fieldsets = [
-        (_("站点"), {"fields": ["site_name", "copyright_line", "icp_number", "site_started"]}),
-        (_("注册与下载"), {"fields": ["registration_open", "registrations_per_ip_hour",
-                                    "download_login_required",
-                                    "daily_downloads_per_user", "daily_downloads_per_ip"]}),
-        (_("上传与预览"), {"fields": ["allowed_formats", "max_upload_mb", "preview_pages",
-                                    "preview_percent"]}),
-        (_("审核"), {"fields": ["review_mode", "trust_after_approved", "duplicate_threshold"]}),
-        (_("积分规则"), {"fields": ["register_bonus", "register_bonus_after_verification",
-                                  "tip_wait_hours", "signin_bonus", "upload_reward",
-                                  "upload_reward_daily_cap", "download_site_share",
-                                  "tip_amounts", "delete_penalty"]}),
-    ]  # fmt: skip
-
-    def changelist_view(self, request, extra_context=None):
-        SiteSettings.current()  # make sure the row exists
-        return redirect(reverse("admin:moderation_sitesettings_change", args=[1]))
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
-@admin.register(Punishment)
-class PunishmentAdmin(AuditedAdmin):
-    list_display = ["user", "kind", "reason", "starts_at", "ends_at", "created_by"]
-    list_filter = ["kind"]
-    search_fields = ["user__username", "reason"]
-    raw_id_fields = ["user"]
-    readonly_fields = ["created_by"]
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+from .models import SensitiveWord
 
 
 @admin.register(SensitiveWord)
@@ -56,19 +22,62 @@ class SensitiveWordAdmin(AuditedAdmin):
     search_fields = ["word"]
 
 
-@admin.register(AuditLog)
-class AuditLogAdmin(admin.ModelAdmin):
-    """Read-only: the log is what happened."""
+@admin.register(Document)
+class DocumentAdmin(AuditedAdmin):
+    list_display = [
+        "number", "title", "format", "status", "review", "page_count", "uploader",
+        "recommended", "download_count", "created_at", "short_error",
+    ]  # fmt: skip
+    list_filter = ["status", "review", "format", "visibility", "recommended", "category"]
+    list_editable = ["recommended"]
+    search_fields = ["title", "=number", "uploader__username", "original_filename"]
+    raw_id_fields = ["uploader", "reviewed_by"]
+    autocomplete_fields = ["category", "tags"]
+    readonly_fields = [
+        "number", "sha256", "format", "size", "original", "pdf", "page_count",
+        "preview_page_count", "status", "progress", "stage", "attempts", "error",
+        "error_detail", "text_encoding", "review_flags", "reviewed_by", "reviewed_at",
+        "view_count", "download_count", "favorite_count", "created_at", "converted_at",
+    ]  # fmt: skip
+    actions = ["reconvert_selected"]
+    change_list_template = "admin/library/document/change_list.html"
 
-    list_display = ["created_at", "actor", "action", "target_type", "target_repr", "detail"]
-    list_filter = ["action", "target_type"]
-    search_fields = ["target_repr", "detail", "actor__username"]
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Title, tags or category may have changed: the search index follows.
+        if change and form.instance.is_published:
+            document_changed.send(sender=Document, document=form.instance)
 
-    def has_add_permission(self, request) -> bool:
-        return False
+    @admin.display(description=_("错误信息"))
+    def short_error(self, obj: Document) -> str:
+        return obj.error[:80]
 
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
+    @admin.action(description=_("重新转换所选文档"))
+    def reconvert_selected(self, request, queryset):
+        queued = 0
+        for document in queryset:
+            if reconvert(document):
+                queued += 1
+                audit(request.user, "reconvert", document)
+        self.message_user(
+            request,
+            gettext("已将 %(n)s 篇文档重新加入转换队列。") % {"n": queued},
+            messages.SUCCESS,
+        )
 
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+    def get_urls(self):
+        extra = [
+            path(
+                "retry-failed/",
+                self.admin_site.admin_view(self.retry_failed),
+                name="library_document_retry_failed",
+            )
+        ]
+        return extra + super().get_urls()
+
+    def retry_failed(self, request):
+        """Re-queue every failed conversion (POST only, from the button on the list)."""
+        if request.method == "POST" and self.has_change_permission(request):
+            self.reconvert_selected(request, Document.objects.filter(status="failed"))
+        url = reverse("admin:library_document_changelist")
+        return redirect(f"{url}?status__exact=failed")

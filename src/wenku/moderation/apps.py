@@ -5,6 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class ModerationConfig(AppConfig):
     name = "wenku.moderation"
     verbose_name = _("站点管理")
-
-    def ready(self) -> None:
-        from . import receivers  # noqa: F401

@@ -10,26 +10,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from wenku.accounts.bans import Punishment
+from wenku.community.models import Report
 from wenku.errors import Refusal
+from wenku.library import publication
 from wenku.library.models import Document
-from wenku.library.signals import document_published, document_unpublished
+from wenku.library.removal import delete_document
+from wenku.site.auditing import audit
+from wenku.site.models import ReviewMode, SiteSettings
 
-from .models import AuditLog, Punishment, ReviewMode, SensitiveWord, SiteSettings
+from .models import SensitiveWord
 
 
 class ModerationError(Refusal):
     code = "moderation"
-
-
-def audit(actor, action: str, target, detail: str = "") -> AuditLog:
-    return AuditLog.objects.create(
-        actor=actor if getattr(actor, "pk", None) else None,
-        action=action,
-        target_type=target._meta.model_name,
-        target_id=str(getattr(target, "number", None) or target.pk),
-        target_repr=str(target)[:200],
-        detail=detail[:2000],
-    )
 
 
 def review_required(uploader) -> bool:
@@ -75,24 +69,6 @@ def check_sensitive_words(document: Document) -> list[str]:
     return [f"包含敏感词：{'、'.join(found)}"] if found else []
 
 
-def _decide(document: Document, review: str, note: str, by) -> Document:
-    """Record a moderator's verdict on `document` (row locked); returns it as it was before."""
-    before = Document.objects.select_for_update().get(pk=document.pk)
-    now = timezone.now()
-    Document.objects.filter(pk=document.pk).update(
-        review=review, review_note=note, reviewed_by=by, reviewed_at=now, updated_at=now
-    )
-    return before
-
-
-def _withdraw(document: Document, review: str, note: str, by, action: str) -> None:
-    """Reject or hide: the verdict, then the index and the rest forget a public document."""
-    before = _decide(document, review, note, by)
-    if before.is_published:
-        document_unpublished.send(sender=Document, document=before)
-    audit(by, action, before, note)
-
-
 @transaction.atomic
 def approve(document: Document, by, note: str = "") -> None:
     current = Document.objects.select_for_update().get(pk=document.pk)
@@ -100,9 +76,7 @@ def approve(document: Document, by, note: str = "") -> None:
         return
     if not current.is_ready:
         raise ModerationError(_("文档尚未转换完成，不能审核通过。"))
-    _decide(current, Document.Review.APPROVED, note, by)
-    current.refresh_from_db()
-    document_published.send(sender=Document, document=current)
+    publication.record_verdict(current, Document.Review.APPROVED, note, by)
     audit(by, "approve", current, note)
 
 
@@ -111,13 +85,15 @@ def reject(document: Document, by, reason: str) -> None:
     reason = reason.strip()
     if not reason:
         raise ModerationError(_("请填写驳回原因，上传者会看到它。"))
-    _withdraw(document, Document.Review.REJECTED, reason, by, "reject")
+    before = publication.record_verdict(document, Document.Review.REJECTED, reason, by)
+    audit(by, "reject", before, reason)
 
 
 @transaction.atomic
 def hide(document: Document, by, reason: str) -> None:
     """Take a published document down (it stays in the uploader's list with the reason)."""
-    _withdraw(document, Document.Review.HIDDEN, reason, by, "hide")
+    before = publication.record_verdict(document, Document.Review.HIDDEN, reason, by)
+    audit(by, "hide", before, reason)
 
 
 def punish(user, kind: str, days: int | None, reason: str, by) -> Punishment:
@@ -156,9 +132,6 @@ def resolve_reports(
     """Decide every open report of `document`; returns how many were closed.
 
     The reporters see the outcome in "我的举报"."""
-    from wenku.community.models import Report
-    from wenku.library.removal import delete_document
-
     if action not in REPORT_ACTIONS:
         raise ModerationError(_("未知的处理方式。"))
     open_reports = Report.objects.select_for_update().filter(

@@ -15,11 +15,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from wenku.accounts.bans import Punishment
 from wenku.community.models import Report
 from wenku.library.models import Document, Download, Page
+from wenku.search.models import top_queries
 
 from . import services
-from .models import Punishment
 
 
 @staff_member_required
@@ -62,12 +63,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def _top_searches() -> list:
-    from django.apps import apps
-
-    if not apps.is_installed("wenku.search"):
-        return []
-    from wenku.search.models import top_queries
-
     return top_queries(days=7, limit=20)
 
 

@@ -1,7 +1,9 @@
-"""Build sample documents in code for tests and demos.
+"""Build well-formed sample documents in code, for the demo library, warm-up and tests.
 
-``documents`` makes well-formed files (DOCX, PPTX, XLSX, CSV, TXT, RTF, PDF, EPUB) with
-Chinese-first content; ``hostile`` makes malformed or malicious inputs (zip bombs, XXE,
-encrypted and truncated files, executables). Nothing here touches the network and no
-binary fixture has to be committed: every file is generated deterministically from a seed.
+``text`` generates Chinese-first report paragraphs; ``office`` writes DOCX, PPTX, XLSX, CSV,
+TXT and RTF, ``pdf`` PDF and ``epub`` EPUB files from them; ``images`` draws the PNG chart a
+DOCX may embed and ``files`` holds what they share (fixed timestamps, writing the file).
+Nothing here touches the network and no binary fixture has to be committed: every file is
+generated deterministically from a seed. Hostile and real-world test files are built by
+``tests.samples``.
 """

@@ -22,35 +22,26 @@ one, so a caller that forgets to pass it shows less, never more.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
 from typing import NamedTuple
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils.safestring import SafeString
 
-from wenku.config import CONFIG
 from wenku.library.access import pages_readable_by, pages_readable_by_each
 from wenku.library.models import Category, Document, Page
 
 from .backends import Row, get_backend
+from .filters import SORTS, Filters, order_sql
 from .highlight import Highlighter, QueryFolder, term_pattern
 from .query import Query, parse
 from .tokenize import cjk_chars, fold, token_string
 
-SORTS = ("relevance", "latest", "downloads")
 ESTIMATED_PAGES = 50
-
-
-@cache
-def has_download_count() -> bool:
-    """Popularity hook: once Document has a `download_count` field, ranking and the
-    "downloads" sort use it; until then "downloads" is relevance, then newest."""
-    return any(f.name == "download_count" for f in Document._meta.get_fields())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -195,74 +186,6 @@ def rebuild(progress=None) -> int:
 
 
 @dataclass
-class Filters:
-    category: int | None = None  # a category id; its subcategories are included
-    format: str | None = None
-    pages_min: int | None = None
-    pages_max: int | None = None
-    price: str | None = None  # "free" or "paid"
-    since: dt.datetime | None = None
-    until: dt.datetime | None = None
-
-    def sql(self) -> tuple[str, list]:
-        """Conditions over the document table aliased ``d`` (public and ready always)."""
-        ops = connection.ops
-        where = ["d.status = %s", "d.visibility = %s", "d.review IN (%s, %s)"]
-        params: list = [
-            Document.Status.READY,
-            Document.Visibility.PUBLIC,
-            *Document.Review.PASSED,
-        ]
-        if self.category is not None:
-            ids = _descendants(self.category)
-            where.append(f"d.category_id IN ({', '.join(['%s'] * len(ids))})")
-            params += ids
-        if self.format:
-            where.append("d.format = %s")
-            params.append(self.format)
-        if self.pages_min is not None:
-            where.append("d.page_count >= %s")
-            params.append(self.pages_min)
-        if self.pages_max is not None:
-            where.append("d.page_count <= %s")
-            params.append(self.pages_max)
-        if self.price == "free":
-            where.append("d.price = 0")
-        elif self.price == "paid":
-            where.append("d.price > 0")
-        if self.since is not None:
-            where.append("d.created_at >= %s")
-            params.append(ops.adapt_datetimefield_value(self.since))
-        if self.until is not None:
-            where.append("d.created_at < %s")
-            params.append(ops.adapt_datetimefield_value(self.until))
-        return " AND ".join(where), params
-
-
-def _descendants(category_id: int) -> list[int]:
-    children: dict[int | None, list[int]] = {}
-    for pk, parent in Category.objects.values_list("pk", "parent_id"):
-        children.setdefault(parent, []).append(pk)
-    out, todo = [], [category_id]
-    while todo:
-        pk = todo.pop()
-        out.append(pk)
-        todo.extend(children.get(pk, []))
-    return out
-
-
-def _order(sort: str) -> str:
-    if sort == "latest":
-        return "d.created_at DESC, d.id DESC"
-    if sort == "downloads":
-        if has_download_count():
-            return "d.download_count DESC, score, d.created_at DESC"
-        return "score, d.created_at DESC, d.id DESC"
-    popularity = "d.download_count DESC, " if has_download_count() else ""
-    return f"score, {popularity}d.created_at DESC, d.id DESC"
-
-
-@dataclass
 class Hit:
     document: Document
     score: float
@@ -318,7 +241,7 @@ def search(
     """Public, ready documents matching `query`, one page of them, with snippets from the
     pages `viewer` may read (None: an anonymous visitor)."""
     q = parse(query) if isinstance(query, str) else query
-    per_page = per_page or CONFIG.search_per_page
+    per_page = per_page or settings.WENKU.search_per_page
     page = max(1, page)
     results = SearchResults(query=q, page=page, per_page=per_page)
     if not q:
@@ -329,7 +252,7 @@ def search(
         q,
         where,
         params,
-        _order(sort if sort in SORTS else "relevance"),
+        order_sql(sort if sort in SORTS else "relevance"),
         per_page,
         (page - 1) * per_page,
     )
@@ -377,7 +300,7 @@ def search(
                 document=doc,
                 score=c.score,
                 title=highlighter.mark(doc.title),
-                snippet=highlighter.snippet(snippet_text, CONFIG.search_snippet_chars),
+                snippet=highlighter.snippet(snippet_text, settings.WENKU.search_snippet_chars),
                 pages=any_pages,
                 snippet_page=snippet_page,
                 category_path=paths.get(doc.category_id, "") if doc.category_id else "",
@@ -489,7 +412,7 @@ def search_in_document(
         found = matcher.found(text)
         if found and all(found) and not matcher.excluded(fold(text)):
             snippet = (
-                highlighter.snippet(text, CONFIG.search_snippet_chars)
+                highlighter.snippet(text, settings.WENKU.search_snippet_chars)
                 if number <= readable
                 else None
             )

@@ -2,47 +2,24 @@
 
 from __future__ import annotations
 
-import time
-
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from wenku.config import CONFIG
 from wenku.library.access import document_for
 from wenku.library.models import Document, Tag
 
 from .forms import SearchForm
-from .index import SearchResults, search, search_in_document
-from .models import log_search
-from .query import parse
-
-
-def run_search(request: HttpRequest, form: SearchForm, viewer=None) -> SearchResults:
-    """Search with the form's query, filters, sort and page; logged (page 1 only). Snippets
-    come from the pages `viewer` (default: the request's user) may read."""
-    raw = form.value("q", "")
-    page = form.value("page", 1)
-    viewer = request.user if viewer is None else viewer
-    started = time.perf_counter()
-    results = search(parse(raw), form.filters(), form.sort_order(), page, viewer=viewer)
-    if results.query and page == 1 and CONFIG.search_log:
-        log_search(
-            raw,
-            results.query.normalized,
-            results.total,
-            time.perf_counter() - started,
-            viewer,
-        )
-    return results
+from .index import search_in_document
+from .services import run_search
 
 
 @require_GET
 def results(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET)
-    found = run_search(request, form)
+    found = run_search(request.user, form)
     params = request.GET.copy()
     params.pop("page", None)
     return render(
@@ -94,7 +71,7 @@ def in_document(request: HttpRequest, number: int) -> HttpResponse:
     query = request.GET.get("q", "")
     hits = search_in_document(document, query, viewer=request.user)
     base = document.get_absolute_url()
-    download = reverse("library:download", args=[document.number])
+    download = reverse("web:download", args=[document.number])
     wants_html = request.GET.get("format") == "html" or (
         request.GET.get("format") != "json" and "text/html" in request.headers.get("Accept", "")
     )

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from wenku.moderation.models import SiteSettings
+from wenku.site.models import SiteSettings
 
 from .. import services
 from ..forms import LoginForm, ProfileForm, RegisterForm, ThrottledPasswordResetForm
@@ -55,7 +55,7 @@ def register(request: HttpRequest) -> HttpResponse:
             )
             target = request.POST.get("next", "")
             if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
-                target = reverse_lazy("accounts:me")
+                target = reverse_lazy("web:me")
             return redirect(target)
     return render(
         request,
@@ -97,7 +97,7 @@ def resend_verification(request: HttpRequest) -> HttpResponse:
         )
     else:
         messages.error(request, _("验证邮件发送过于频繁，请稍后再试。"))
-    return redirect("accounts:me")
+    return redirect("web:me")
 
 
 logout = auth_views.LogoutView.as_view()

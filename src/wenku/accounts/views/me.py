@@ -1,29 +1,26 @@
-"""`/me`: my uploads, favorites, downloads, points history, reports, API tokens, and the daily
-sign-in."""
+"""`/me` pages of the account itself: points history, API tokens, the daily sign-in; and the
+frame every `/me` tab is drawn in (`render_tab`, `page_of`). The document lists of `/me`
+(uploads, favorites, downloads, reports) are `wenku.web.views.me`."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-
-from wenku.community.models import Favorite, Report
-from wenku.library.models import Document, Download
-from wenku.library.removal import delete_document
 
 from .. import points, services, tokens
 
 PER_PAGE = 20
 
 
-def _page(request: HttpRequest, queryset):
+def page_of(request: HttpRequest, queryset):
     return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
 
 
-def _render(request: HttpRequest, tab: str, **context) -> HttpResponse:
+def render_tab(request: HttpRequest, tab: str, **context) -> HttpResponse:
     context.update(
         tab=tab,
         balance=points.balance_of(request.user),
@@ -33,38 +30,14 @@ def _render(request: HttpRequest, tab: str, **context) -> HttpResponse:
 
 
 @login_required
-def uploads(request: HttpRequest) -> HttpResponse:
-    docs = Document.objects.filter(uploader=request.user).select_related("category")
-    return _render(request, "uploads", page=_page(request, docs))
-
-
-@login_required
-def favorites(request: HttpRequest) -> HttpResponse:
-    rows = Favorite.objects.filter(user=request.user).select_related("document")
-    return _render(request, "favorites", page=_page(request, rows))
-
-
-@login_required
-def downloads(request: HttpRequest) -> HttpResponse:
-    rows = Download.objects.filter(user=request.user).select_related("document")
-    return _render(request, "downloads", page=_page(request, rows))
-
-
-@login_required
 def points_history(request: HttpRequest) -> HttpResponse:
     rows = request.user.points_entries.select_related("document")
-    return _render(request, "points", page=_page(request, rows))
-
-
-@login_required
-def reports(request: HttpRequest) -> HttpResponse:
-    rows = Report.objects.filter(reporter=request.user).select_related("document")
-    return _render(request, "reports", page=_page(request, rows))
+    return render_tab(request, "points", page=page_of(request, rows))
 
 
 @login_required
 def api_tokens(request: HttpRequest) -> HttpResponse:
-    return _render(request, "tokens", page=_page(request, tokens.tokens_of(request.user)))
+    return render_tab(request, "tokens", page=page_of(request, tokens.tokens_of(request.user)))
 
 
 @login_required
@@ -102,18 +75,4 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     safe = url_has_allowed_host_and_scheme(
         target, {request.get_host()}, require_https=request.is_secure()
     )
-    return redirect(target if target and safe else "accounts:me")
-
-
-@login_required
-@require_POST
-def delete_upload(request: HttpRequest, number: int) -> HttpResponse:
-    document = get_object_or_404(Document, number=number, uploader=request.user)
-    title = document.title
-    lost = delete_document(document, by=request.user)
-    if lost:
-        message = _("已删除《%(title)s》，扣除 %(n)s 积分。") % {"title": title, "n": lost}
-        messages.warning(request, message)
-    else:
-        messages.success(request, _("已删除《%(title)s》。") % {"title": title})
-    return redirect("accounts:me")
+    return redirect(target if target and safe else "web:me")

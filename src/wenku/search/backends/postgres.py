@@ -29,12 +29,11 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db import connection, transaction
 
-from wenku.config import CONFIG
-
 from ..query import Query, Term
-from . import UNLISTED, Candidate, Row, default_order, listed
+from .base import UNLISTED, Candidate, Row, default_order, listed
 
 CHUNK = 4000
 OVERLAP = 64
@@ -303,7 +302,7 @@ class PostgresBackend:
         complete, exact set is `matching()`.
         """
         check, check_args = self._verified(query)
-        cap = int(CONFIG.search_rank_cap)
+        cap = int(settings.WENKU.search_rank_cap)
         relevance = order.startswith("score")
         scan_order = "d.id DESC" if order == default_order() else order.replace("score, ", "")
         window = max(cap, 4 * (offset + limit) + META_CAP)

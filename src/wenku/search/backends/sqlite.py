@@ -19,7 +19,7 @@ matches one doclist merge. A contentless table needs the indexed values to delet
 
 Ranking: bm25 costs a few microseconds per matching row (a docsize lookup and the phrase
 positions), and its IDF reads every match of each phrase again, so a query matching at most
-`CONFIG.search_rank_cap` documents is ranked by bm25; above that, the newest `META_CAP`
+`settings.WENKU.search_rank_cap` documents is ranked by bm25; above that, the newest `META_CAP`
 documents with a term in the title or metadata (found in the small ``search_meta`` table,
 which repeats those three columns, and checked against the whole query in the same pass that
 counts the matches) come first by their bm25 there, and the other matches follow newest
@@ -32,13 +32,12 @@ import json
 import zlib
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db import connection
-
-from wenku.config import CONFIG
 
 from ..query import Query, Term
 from ..tokenize import GAP
-from . import UNLISTED, Candidate, Row, default_order, listed
+from .base import UNLISTED, Candidate, Row, default_order, listed
 
 WEIGHTS = "10.0, 4.0, 1.0, 5.0, 1.0"
 META_WEIGHTS = "10.0, 4.0, 5.0"
@@ -178,7 +177,7 @@ class SQLiteBackend:
             "FROM search_doc CROSS JOIN library_document d ON d.id = search_doc.rowid "
             f"WHERE search_doc MATCH %s{where_sql}"
         )
-        cap = int(CONFIG.search_rank_cap)
+        cap = int(settings.WENKU.search_rank_cap)
         meta: list[tuple[int, float]] = []
         if order.startswith("score"):
             # The newest `META_CAP` documents with a term in the title or metadata, from the

@@ -1,6 +1,6 @@
 """SQLite: a partial index of the documents site search never lists (not ready, not public or
 not let through by moderation), so that counting matches need not read the document table:
-see wenku.search.backends.sqlite.UNLISTED, which must stay the same expression."""
+see wenku.search.backends.base.UNLISTED, which must stay the same expression."""
 
 from django.db import migrations
 

@@ -4,9 +4,9 @@ import subprocess
 import sys
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from wenku.config import CONFIG
 from wenku.conversion.worker import Supervisor
 
 
@@ -24,7 +24,7 @@ class Command(BaseCommand):
         )  # fmt: skip
 
     def handle(self, *args, bind, web_workers, threads, workers, no_access_log, **options):
-        count = CONFIG.worker_count if workers is None else workers
+        count = settings.WENKU.worker_count if workers is None else workers
         access_log = [] if no_access_log else ["--access-logfile", "-"]
         gunicorn = subprocess.Popen(
             [

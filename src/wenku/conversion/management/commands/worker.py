@@ -1,6 +1,6 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from wenku.config import CONFIG
 from wenku.conversion.worker import Supervisor, run_child
 
 
@@ -18,6 +18,6 @@ class Command(BaseCommand):
         if child is not None:
             run_child(child)
             return
-        count = processes or CONFIG.worker_count
+        count = processes or settings.WENKU.worker_count
         self.stdout.write(f"wenku worker: {count} process(es); Ctrl+C to stop")
         Supervisor(count).run_forever()

@@ -25,14 +25,15 @@ from django.core.files.storage import default_storage
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from wenku.accounts.bans import active_ban, ban_message
 from wenku.accounts.services import address_key, take
-from wenku.config import CONFIG
-from wenku.conversion.detect import detect
-from wenku.conversion.errors import RejectedFile
 from wenku.errors import Refusal
-from wenku.moderation.models import SiteSettings, active_ban, ban_message
+from wenku.library.models import Category, Document, Tag
+from wenku.site.models import SiteSettings
 
-from .models import Category, Document, Tag
+from .detect import detect
+from .errors import RejectedFile
+from .runner import enqueue
 
 MAX_TITLE = 200
 MAX_TAGS = 10
@@ -130,7 +131,7 @@ def clean_tags(tags: list[str] | str) -> list[str]:
 
 def upload_limit_mb() -> int:
     """The largest upload in MB: the site setting if the operator set one, else the install's."""
-    return SiteSettings.current().max_upload_mb or CONFIG.max_upload_mb
+    return SiteSettings.current().upload_limit_mb()
 
 
 def _too_large(limit_mb: int) -> IngestError:
@@ -235,7 +236,7 @@ def ingest(
 def _count_upload(uploader, ip: str | None) -> None:
     """Refuse an upload past the hourly limit of its uploader or its address (every attempt
     counts, refused ones too: sending garbage is what the limit is for)."""
-    limit = CONFIG.uploads_per_hour
+    limit = settings.WENKU.uploads_per_hour
     if not limit or getattr(uploader, "is_staff", False):
         return
     keys = [("upload", f"user:{uploader.pk}")]
@@ -282,8 +283,6 @@ def _existing_category(path: str, uploader) -> Category | str:
 def _create(
     meta, title, tags, category, uploader, filename, detected, size, sha256, name
 ) -> Document:
-    from wenku.conversion.runner import enqueue
-
     try:
         with transaction.atomic():
             if isinstance(category, str):  # a new category, asked for by staff

@@ -1,10 +1,11 @@
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
-from .sitemaps import SITEMAPS
-from .views import browse, document, download, site, upload
+from wenku.library.sitemaps import SITEMAPS
 
-app_name = "library"
+from .views import browse, document, download, me, site, upload
+
+app_name = "web"
 urlpatterns = [
     path("", browse.home, name="home"),
     path("category/<id:pk>/", browse.category, name="category"),
@@ -17,6 +18,11 @@ urlpatterns = [
     path("robots.txt", site.robots, name="robots"),
     path("-/ping", site.ping, name="ping"),
     path("-/ready", site.ready, name="ready"),
+    path("me/", me.uploads, name="me"),
+    path("me/favorites/", me.favorites, name="favorites"),
+    path("me/downloads/", me.downloads, name="downloads"),
+    path("me/reports/", me.reports, name="reports"),
+    path("me/uploads/<id:number>/delete/", me.delete_upload, name="delete_upload"),
 ]
 
 # Outside the namespace: Django's sitemap views reverse their section view by its plain name.

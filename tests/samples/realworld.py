@@ -13,7 +13,8 @@ import io
 import zipfile
 from pathlib import Path
 
-from . import documents
+from wenku.samples.epub import make_epub
+from wenku.samples.text import chinese_paragraphs, english_paragraphs
 
 # Western font names and the metric-compatible font each must be drawn with (Debian packages
 # fonts-liberation2, fonts-crosextra-carlito, fonts-crosextra-caladea).
@@ -46,8 +47,8 @@ def make_font_mix_docx(path: str | Path, *, repeat: int = 2) -> Path:
     from docx.oxml.ns import qn
 
     document = docx.Document()
-    english = documents.english_paragraphs(len(WESTERN_FONTS) * repeat, seed=5)
-    chinese = documents.chinese_paragraphs(len(CHINESE_FONTS) * repeat, seed=5)
+    english = english_paragraphs(len(WESTERN_FONTS) * repeat, seed=5)
+    chinese = chinese_paragraphs(len(CHINESE_FONTS) * repeat, seed=5)
     for i in range(repeat):
         for j, font in enumerate(WESTERN_FONTS):
             run = document.add_paragraph().add_run(f"{font}: {english[i * len(WESTERN_FONTS) + j]}")
@@ -67,7 +68,7 @@ def make_western_docx(path: str | Path, *, paragraphs: int = 60, seed: int = 7) 
     from docx.shared import Pt
 
     document = docx.Document()
-    for i, text in enumerate(documents.english_paragraphs(paragraphs, seed=seed)):
+    for i, text in enumerate(english_paragraphs(paragraphs, seed=seed)):
         paragraph = document.add_paragraph()
         run = paragraph.add_run(text)
         run.font.name, run.font.size = "Times New Roman", Pt(12)
@@ -392,7 +393,7 @@ def make_html_named_doc(path: str | Path) -> Path:
 def make_epub_with_entities(path: str | Path, *, title: str, paragraphs: list[str]) -> Path:
     """An EPUB whose XHTML uses XHTML's named entities (&nbsp; &copy; &mdash; &hellip;)."""
     chapters = [("第一章", [p + "&nbsp;&mdash;&nbsp;&copy;&hellip;" for p in paragraphs])]
-    data = io.BytesIO(documents.make_epub(path, title=title, chapters=chapters).read_bytes())
+    data = io.BytesIO(make_epub(path, title=title, chapters=chapters).read_bytes())
     out = io.BytesIO()
     with zipfile.ZipFile(data) as src, zipfile.ZipFile(out, "w") as dst:
         for info in src.infolist():
@@ -465,7 +466,7 @@ def make_untidy_epub(path: str | Path, *, good: str, untidy: str) -> Path:
     """An EPUB as real books are: a chapter file name with a space (%20 in the manifest), a
     chapter that is HTML rather than well-formed XHTML, and a spine entry whose file is gone."""
     chapters = [("第一章", [good]), ("第二章", [untidy]), ("第三章", ["已丢失"])]
-    data = io.BytesIO(documents.make_epub(path, title="不规范的书", chapters=chapters).read_bytes())
+    data = io.BytesIO(make_epub(path, title="不规范的书", chapters=chapters).read_bytes())
     out = io.BytesIO()
     with zipfile.ZipFile(data) as src, zipfile.ZipFile(out, "w") as dst:
         for info in src.infolist():
@@ -486,7 +487,7 @@ def make_untidy_epub(path: str | Path, *, good: str, untidy: str) -> Path:
 
 def make_drm_epub(path: str | Path) -> Path:
     """An EPUB whose chapters are encrypted (Adobe ADEPT-style DRM)."""
-    book = documents.make_epub(path, title="加密的书", chapters=[("第一章", ["正文"])])
+    book = make_epub(path, title="加密的书", chapters=[("第一章", ["正文"])])
     encryption = (
         '<?xml version="1.0"?><encryption xmlns="urn:oasis:names:tc:opendocument:xmlns:container"'
         ' xmlns:enc="http://www.w3.org/2001/04/xmlenc#"><enc:EncryptedData>'

@@ -3,7 +3,7 @@
 相关资源: published documents sharing the most (weighted) keywords with this one, the same
   category preferred, never the document itself or its near-duplicates. Computed when the page
   is rendered (anonymous visitors get the page from a short cache), so it follows the library as
-  it grows. Without keywords (the discovery app absent), documents sharing tags or the category.
+  it grows. Without keywords, documents sharing tags or the category.
 猜你喜欢: documents that readers of this one also read, favorited or downloaded — views in the
   same session (same visitor, same day), favorites and downloads of the same users — falling
   back to the popular documents of the same category for new documents.
@@ -13,27 +13,23 @@
 
 from __future__ import annotations
 
-from django.apps import apps
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, F, Q, Sum
 
-from .models import Document, DocumentView, Download
+from wenku.community.models import Favorite
+from wenku.discovery.models import DocumentKeyword, NearDuplicate
+from wenku.discovery.services import keywords_for
+from wenku.library.models import Document, DocumentView, Download, public_q
+from wenku.moderation.services import without_sensitive
+from wenku.search.models import related_queries
 
 LIST_FIELDS = ("number", "title", "format", "page_count", "download_count", "created_at")
 SAME_CATEGORY_BONUS = 1.5
 SECTIONS_CACHE_SECONDS = 600
 
 
-def _discovery() -> bool:
-    return apps.is_installed("wenku.discovery")
-
-
 def _near_duplicate_ids(document: Document) -> set[int]:
-    if not _discovery():
-        return set()
-    from wenku.discovery.models import NearDuplicate
-
     pairs = NearDuplicate.objects.filter(Q(document=document) | Q(original=document))
     return {pk for pair in pairs.values_list("document_id", "original_id") for pk in pair}
 
@@ -47,32 +43,25 @@ def related_ids(document: Document, tag_ids: list[int], limit: int = 8) -> list[
     """相关资源 as public document ids, best first."""
     skip = {document.pk} | _near_duplicate_ids(document)
     scored: dict[int, float] = {}
-    if _discovery():
-        from wenku.discovery.models import DocumentKeyword
-
-        mine = dict(DocumentKeyword.objects.filter(document=document).values_list("word", "weight"))
-        if mine:
-            rows = (
-                DocumentKeyword.objects.filter(word__in=list(mine))
-                .exclude(document_id__in=skip)
-                .filter(
-                    document__status=Document.Status.READY,
-                    document__visibility=Document.Visibility.PUBLIC,
-                    document__review__in=Document.Review.PASSED,
-                )
-                .values("document_id", "document__category_id")
-                .annotate(score=Sum("weight"), shared=Count("pk"))
-                .order_by("-score")[: limit * 6]
+    mine = dict(DocumentKeyword.objects.filter(document=document).values_list("word", "weight"))
+    if mine:
+        rows = (
+            DocumentKeyword.objects.filter(word__in=list(mine))
+            .exclude(document_id__in=skip)
+            .filter(public_q("document__"))
+            .values("document_id", "document__category_id")
+            .annotate(score=Sum("weight"), shared=Count("pk"))
+            .order_by("-score")[: limit * 6]
+        )
+        for row in rows:
+            if row["shared"] < 2:  # one common word is not a relation
+                continue
+            bonus = (
+                SAME_CATEGORY_BONUS
+                if document.category_id and row["document__category_id"] == document.category_id
+                else 1.0
             )
-            for row in rows:
-                if row["shared"] < 2:  # one common word is not a relation
-                    continue
-                bonus = (
-                    SAME_CATEGORY_BONUS
-                    if document.category_id and row["document__category_id"] == document.category_id
-                    else 1.0
-                )
-                scored[row["document_id"]] = row["score"] * bonus
+            scored[row["document_id"]] = row["score"] * bonus
     ranked = sorted(scored, key=scored.get, reverse=True)[:limit]
     if len(ranked) < limit:
         ranked += [
@@ -118,8 +107,6 @@ def _co_read(document: Document, limit: int) -> dict[int, float]:
         )
         scores = {pk: float(n) for pk, n in cursor.fetchall()}
     # Favorites and downloads say more than a view: the same users' other ones count triple.
-    from wenku.community.models import Favorite
-
     for model in (Favorite, Download):
         users = model.objects.filter(document=document, user__isnull=False).values("user_id")
         rows = (
@@ -162,23 +149,13 @@ def guess_ids(document: Document, exclude: list[int], limit: int = 8) -> list[in
 
 def keywords_of(document: Document, tag_names: list[str], limit: int = 12) -> list[str]:
     """The document's keywords (tags first, then words of its text) for the page."""
-    if not _discovery():
-        return list(tag_names)[:limit]
-    from wenku.discovery.services import keywords_for
-
     return keywords_for(document)[:limit] or list(tag_names)[:limit]
 
 
 def related_searches(document: Document, tag_names: list[str], limit: int = 10) -> list[str]:
-    words = list(tag_names)
-    if _discovery():
-        from wenku.discovery.services import keywords_for
-
-        words += keywords_for(document)
+    words = list(tag_names) + keywords_for(document)
     queries: list[str] = []
-    if apps.is_installed("wenku.search") and words:
-        from wenku.search.models import related_queries
-
+    if words:
         queries = list(related_queries(words[:8], limit=limit))
     out: list[str] = []
     seen: set[str] = set()
@@ -187,8 +164,6 @@ def related_searches(document: Document, tag_names: list[str], limit: int = 10) 
         if word and word not in seen:
             seen.add(word)
             out.append(word)
-    from wenku.moderation.services import without_sensitive
-
     return without_sensitive(out)[:limit]
 
 

@@ -13,14 +13,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from wenku.community.services import is_favorite
-from wenku.config import CONFIG
-from wenku.moderation.models import SiteSettings
+from wenku.library import seo, text
+from wenku.library.access import document_for, has_bought, pages_readable_by
+from wenku.library.models import Document, Page
+from wenku.library.visits import count_view
 from wenku.search.index import search_in_document
-
-from .. import related, seo, text
-from ..access import document_for, has_bought, pages_readable_by
-from ..models import Document, Page
-from ..visits import count_view
+from wenku.site.models import SiteSettings
+from wenku.web import related
 
 
 def _document(request: HttpRequest, number: int) -> Document:
@@ -29,7 +28,7 @@ def _document(request: HttpRequest, number: int) -> Document:
 
 def breadcrumb(document: Document) -> list[tuple[str, str]]:
     """当前位置:首页 > 父类 > 子类, as (name, link) pairs."""
-    crumbs = [(_("首页"), reverse("library:home"))]
+    crumbs = [(_("首页"), reverse("web:home"))]
     if document.category_id:
         crumbs += [(c.name, c.get_absolute_url()) for c in document.category.ancestors]
     return crumbs
@@ -42,7 +41,7 @@ def _cache_key(request: HttpRequest, number: int) -> str | None:
     copy is therefore always the one for a reader who has not bought the document (only the
     preview's text of a paid document): a logged-in reader, who may have bought it, never
     reads it from nor writes it to the cache."""
-    if not CONFIG.page_cache_seconds or request.COOKIES.get(settings.SESSION_COOKIE_NAME):
+    if not settings.WENKU.page_cache_seconds or request.COOKIES.get(settings.SESSION_COOKIE_NAME):
         return None
     if request.GET:  # e.g. a search inside the document
         return None
@@ -58,7 +57,7 @@ def _recent_stamp(number: int) -> tuple | None:
     """`_stamp(number)`, remembered by this process for `page_stamp_seconds`."""
     now = time.monotonic()
     seen = _stamps.get(number)
-    if seen is not None and now - seen[0] < CONFIG.page_stamp_seconds:
+    if seen is not None and now - seen[0] < settings.WENKU.page_stamp_seconds:
         return seen[1]
     if len(_stamps) > 10_000:
         _stamps.clear()
@@ -94,7 +93,7 @@ def detail(request: HttpRequest, number: int) -> HttpResponse:
     document = _document(request, number)
     response = _render_detail(request, document)
     if key and document.is_published and stamp is not None:
-        cache.set(key, (stamp, response.content), CONFIG.page_cache_seconds)
+        cache.set(key, (stamp, response.content), settings.WENKU.page_cache_seconds)
     return response
 
 

@@ -7,20 +7,25 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
+from tqdm import tqdm
 
-from wenku.library.ingest import Duplicate, IngestError, Metadata, ingest
+from wenku.conversion.ingest import Duplicate, IngestError, Metadata, ingest
+from wenku.conversion.worker import Supervisor, workers_running
 from wenku.library.models import Document
-from wenku.samples import documents as samples
+from wenku.samples.epub import make_epub
+from wenku.samples.office import make_csv, make_docx, make_pptx, make_txt, make_xlsx
+from wenku.samples.pdf import make_pdf
+from wenku.samples.text import chinese_paragraphs, english_paragraphs
 
 
 def build_demo_files(folder: Path) -> list[tuple[Path, Metadata]]:
     """The demo set: several formats and categories, Chinese and English, one of 36 pages."""
     folder.mkdir(parents=True, exist_ok=True)
-    zh = samples.chinese_paragraphs
-    en = samples.english_paragraphs
+    zh = chinese_paragraphs
+    en = english_paragraphs
     files = [
         (
-            samples.make_docx(
+            make_docx(
                 folder / "土地利用规划批复报告.docx",
                 title="关于土地利用总体规划调整的批复",
                 paragraphs=zh(12, seed=1),
@@ -35,7 +40,7 @@ def build_demo_files(folder: Path) -> list[tuple[Path, Metadata]]:
             ),
         ),
         (
-            samples.make_docx(
+            make_docx(
                 folder / "溅射靶材行业研究报告.docx",
                 title="溅射靶材行业研究报告",
                 paragraphs=zh(80, seed=2),
@@ -51,21 +56,19 @@ def build_demo_files(folder: Path) -> list[tuple[Path, Metadata]]:
             ),
         ),
         (
-            samples.make_pptx(
-                folder / "项目汇报.pptx", title="新材料产业园项目汇报", slides=8, seed=3
-            ),
+            make_pptx(folder / "项目汇报.pptx", title="新材料产业园项目汇报", slides=8, seed=3),
             Metadata(
                 title="新材料产业园项目汇报", category="行业资料/演示文稿", tags=["项目", "汇报"]
             ),
         ),
         (
-            samples.make_xlsx(folder / "用地统计表.xlsx", rows=60, seed=4),
+            make_xlsx(folder / "用地统计表.xlsx", rows=60, seed=4),
             Metadata(
                 title="各乡镇建设用地统计表", category="政务公文/统计报表", tags=["统计", "亩"]
             ),
         ),
         (
-            samples.make_pdf(
+            make_pdf(
                 folder / "职业资格考试复习资料.pdf", title="职业资格考试复习资料", pages=12, seed=5
             ),
             Metadata(
@@ -73,15 +76,15 @@ def build_demo_files(folder: Path) -> list[tuple[Path, Metadata]]:
             ),
         ),
         (
-            samples.make_csv(folder / "招生计划.csv", rows=40, seed=6),
+            make_csv(folder / "招生计划.csv", rows=40, seed=6),
             Metadata(title="2026年招生计划一览表", category="教育/招生", tags=["招生"]),
         ),
         (
-            samples.make_txt(folder / "读书笔记.txt", zh(10, seed=7)),
+            make_txt(folder / "读书笔记.txt", zh(10, seed=7)),
             Metadata(title="读书笔记（纯文本）", category="教育/读书", tags=["笔记"]),
         ),
         (
-            samples.make_docx(
+            make_docx(
                 folder / "sputtering-targets.docx",
                 title="Sputtering Targets: A Primer",
                 paragraphs=en(12, seed=8),
@@ -96,7 +99,7 @@ def build_demo_files(folder: Path) -> list[tuple[Path, Metadata]]:
             ),
         ),
         (
-            samples.make_epub(
+            make_epub(
                 folder / "新材料简史.epub",
                 title="新材料简史",
                 chapters=[(f"第{i}章", zh(4, seed=20 + i)) for i in range(1, 4)],
@@ -150,9 +153,6 @@ class Command(BaseCommand):
         return admin, password
 
     def _wait(self):
-        from tqdm import tqdm
-
-        from wenku.conversion.worker import Supervisor, workers_running
 
         supervisor = None if workers_running() else Supervisor(2)
         if supervisor:

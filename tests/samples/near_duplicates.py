@@ -1,5 +1,5 @@
 """Altered copies of a text, as people make them to pass off someone else's document as theirs,
-and English prose to alter (`english_text`; Chinese comes from wenku.samples.documents).
+and English prose to alter (`english_text`; Chinese comes from wenku.samples.text).
 
 Used by the discovery tests and bench/dedupe.py (not by the site).
 """
@@ -11,7 +11,7 @@ import re
 
 import rjieba
 
-from .minhash import normalize
+from wenku.discovery.minhash import normalize
 
 # Same-length synonyms of words common in reports, in the style of "伪原创" synonym spinners;
 # the first five are the swaps seen on the reference page (发展->开展, 基础->根底, ...).

@@ -5,10 +5,9 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from wenku.accounts.services import client_ip
-from wenku.moderation.models import SiteSettings
-
-from .. import downloads
-from ..access import document_for, has_bought
+from wenku.library import downloads
+from wenku.library.access import document_for, has_bought
+from wenku.site.models import SiteSettings
 
 
 @require_http_methods(["GET", "POST"])

@@ -6,9 +6,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from wenku.accounts.services import client_ip
-
-from ..forms import UploadForm
-from ..ingest import Duplicate, IngestError, Metadata, ingest, upload_limit_mb
+from wenku.conversion.ingest import Duplicate, IngestError, Metadata, ingest, upload_limit_mb
+from wenku.library.forms import UploadForm
 
 
 def _outcome(upload, request: HttpRequest, form: UploadForm, single: bool) -> dict:

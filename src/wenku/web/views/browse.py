@@ -1,13 +1,12 @@
 """The home page and the category pages."""
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Category, Document, Format
-from ..related import LIST_FIELDS
+from wenku.library.models import Category, Document, Format
+from wenku.web.related import LIST_FIELDS
 
 SORTS = {
     "latest": ("-created_at", _("最新")),
@@ -23,16 +22,15 @@ def _listing(queryset):
 
 
 def _roots():
-    return list(
-        Category.objects.filter(parent=None)
-        .annotate(
-            docs=Count(
-                "documents",
-                filter=Q(documents__status="ready", documents__visibility="public"),
-            )
-        )
-        .prefetch_related("children")
-    )
+    """The top categories with their subcategories, each with its count of public documents
+    (its whole subtree)."""
+    counts = Category.public_counts()
+    roots = list(Category.objects.filter(parent=None).prefetch_related("children"))
+    for node in roots:
+        node.docs = counts.get(node.pk, 0)
+        for child in node.children.all():
+            child.docs = counts.get(child.pk, 0)
+    return roots
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -3,11 +3,13 @@ import sys
 import time
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from wenku.library.ingest import Duplicate, IngestError, Metadata, ingest
+from wenku.conversion.ingest import Duplicate, IngestError, Metadata, ingest
+from wenku.conversion.worker import Supervisor, workers_running
 from wenku.library.models import Document
 
 
@@ -118,7 +120,6 @@ class Command(BaseCommand):
         return user
 
     def _wait(self, docs: dict[int, dict], timeout: float, quiet: bool) -> None:
-        from wenku.conversion.worker import Supervisor, workers_running
 
         supervisor = None
         if not workers_running():
@@ -164,6 +165,4 @@ def _held(row: dict) -> str:
 
 
 def _default_workers() -> int:
-    from wenku.config import CONFIG
-
-    return CONFIG.worker_count
+    return settings.WENKU.worker_count

@@ -13,7 +13,9 @@ import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from . import documents
+from wenku.samples.office import docx_bytes
+from wenku.samples.pdf import pdf_bytes
+from wenku.samples.text import chinese_paragraphs
 
 __all__ = [
     "make_encrypted_pdf",
@@ -209,9 +211,9 @@ def make_xxe_docx(path: str | Path, target: str = "/etc/passwd") -> Path:
     document text. ``target`` may be a filesystem path or a full URL (e.g. ``http://...``).
     """
     uri = target if "://" in target else "file://" + target
-    docx_bytes = documents._docx_bytes(
+    plain = docx_bytes(
         title="季度工作总结",
-        paragraphs=[*documents.chinese_paragraphs(2, seed=7), f"附件：{_XXE_MARKER}"],
+        paragraphs=[*chinese_paragraphs(2, seed=7), f"附件：{_XXE_MARKER}"],
         pages=None,
         font="宋体",
         heading_font="黑体",
@@ -227,7 +229,7 @@ def make_xxe_docx(path: str | Path, target: str = "/etc/passwd") -> Path:
         body = xml[decl_end:].replace(_XXE_MARKER.encode(), b"&xxe;")
         return decl + doctype + body
 
-    return _write(path, _rewrite_member(docx_bytes, "word/document.xml", inject))
+    return _write(path, _rewrite_member(plain, "word/document.xml", inject))
 
 
 def make_password_docx(path: str | Path, password: str = "secret") -> Path:
@@ -239,9 +241,9 @@ def make_password_docx(path: str | Path, password: str = "secret") -> Path:
     """
     from msoffcrypto.format.ooxml import OOXMLFile
 
-    plain = documents._docx_bytes(
+    plain = docx_bytes(
         title="内部资料（加密）",
-        paragraphs=documents.chinese_paragraphs(3, seed=11),
+        paragraphs=chinese_paragraphs(3, seed=11),
         pages=None,
         font="宋体",
         heading_font="黑体",
@@ -268,7 +270,7 @@ def make_encrypted_pdf(
     """
     import pikepdf
 
-    plain = documents._pdf_bytes(title="涉密文件（测试）", pages=3, seed=21)
+    plain = pdf_bytes(title="涉密文件（测试）", pages=3, seed=21)
     with pikepdf.open(io.BytesIO(plain)) as pdf:
         out = io.BytesIO()
         pdf.save(
@@ -286,7 +288,7 @@ def make_owner_only_pdf(path: str | Path, owner_password: str = "owner-secret") 
     """
     import pikepdf
 
-    plain = documents._pdf_bytes(title="仅限阅读的文件", pages=3, seed=22)
+    plain = pdf_bytes(title="仅限阅读的文件", pages=3, seed=22)
     allow = pikepdf.Permissions(
         extract=False,
         modify_annotation=False,
@@ -313,7 +315,7 @@ def make_truncated_pdf(path: str | Path, keep: float = 0.6) -> Path:
     """
     if not 0 < keep < 1:
         raise ValueError("keep must be strictly between 0 and 1")
-    data = documents._pdf_bytes(title="被截断的报告", pages=10, seed=23)
+    data = pdf_bytes(title="被截断的报告", pages=10, seed=23)
     return _write(path, data[: int(len(data) * keep)])
 
 

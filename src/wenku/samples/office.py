@@ -1,0 +1,426 @@
+"""Office sample documents: DOCX, PPTX and XLSX, plus CSV, TXT and RTF.
+
+Every ``make_*`` function writes one file to the given path and returns it as a
+``pathlib.Path``. Content comes from ``random.Random(seed)``, so the same arguments give the
+same text; the DOCX/PPTX/XLSX builders also pin zip timestamps and core-property dates, so
+their bytes are stable too (handy for duplicate-detection tests).
+"""
+
+import csv
+import datetime as dt
+import io
+import random
+from collections.abc import Sequence
+from pathlib import Path
+
+from .files import FIXED_TIMESTAMP, normalize_zip, write_bytes
+from .images import png_bytes
+from .text import (
+    GOALS,
+    OBJECTS,
+    PLACES,
+    STATUSES,
+    SUBJECTS,
+    TAILS,
+    VERBS,
+    chinese_paragraphs,
+    numeric_clause,
+    words,
+)
+
+__all__ = [
+    "docx_bytes",
+    "make_csv",
+    "make_docx",
+    "make_pptx",
+    "make_rtf",
+    "make_txt",
+    "make_xlsx",
+]
+
+# Vocabulary of the project tables (DOCX table, XLSX and CSV rows).
+_REGIONS = words("东城区 西城区 南湖区 北山县 临江县 高新区 经开区 滨海新区")
+
+_PROJECT_KINDS = words(
+    "溅射靶材生产基地 职业教育实训中心 土地整理项目 标准厂房 中小学校舍改扩建 污水处理厂 "
+    "物流仓储中心 科技孵化器 保障性住房 农村道路提升工程",
+)
+
+_PROJECT_STATES = words("已批复 审查中 待补正 已开工 已竣工")
+
+
+# ---------------------------------------------------------------------------------------------
+# DOCX
+# ---------------------------------------------------------------------------------------------
+
+# A4 with the margins Word uses for Chinese documents (2.54 cm / 3.17 cm).
+_A4_W_MM, _A4_H_MM = 210, 297
+_MARGIN_TB_MM, _MARGIN_LR_MM = 25.4, 31.7
+# Per-page content budget when `pages` is given. An A4 page at 10.5 pt holds ~1,500 CJK
+# characters; staying far below that leaves room for font substitution (LibreOffice maps
+# 宋体 to whatever CJK font is installed, with taller line metrics) so a chunk never spills.
+_MAX_PARAS_PER_PAGE = 3
+_MAX_CHARS_PER_PAGE = 900
+_MAX_PARA_CHARS_PAGED = 600
+
+
+def _docx_set_fonts(document, body_font: str, heading_font: str) -> None:
+    """Point every style's fonts (and the document defaults) at concrete font names.
+
+    The default python-docx template uses theme fonts (``w:eastAsiaTheme`` etc.), which win
+    over explicit names, so those attributes are removed; styles that used the *major*
+    (heading) theme get ``heading_font``, everything else ``body_font``.
+    """
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    styles_el = document.styles.element
+    theme_attrs = [qn(a) for a in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")]
+    for rfonts in styles_el.iter(qn("w:rFonts")):
+        is_heading = "major" in (rfonts.get(qn("w:eastAsiaTheme")) or "")
+        for a in theme_attrs:
+            rfonts.attrib.pop(a, None)
+        name = heading_font if is_heading else body_font
+        for a in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+            rfonts.set(qn(a), name)
+
+    # Mark the default language as Simplified Chinese so LibreOffice applies CJK layout rules.
+    rpr_default = styles_el.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    lang = rpr_default.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr_default.append(lang)
+    lang.set(qn("w:val"), "en-US")
+    lang.set(qn("w:eastAsia"), "zh-CN")
+
+    # Title/heading styles inherit from Normal and may not carry rFonts of their own.
+    for style_name, name in (
+        ("Normal", body_font),
+        ("Title", heading_font),
+        ("Heading 1", heading_font),
+        ("Heading 2", heading_font),
+    ):
+        rpr = document.styles[style_name].element.get_or_add_rPr()
+        rfonts = rpr.get_or_add_rFonts()
+        for a in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+            rfonts.set(qn(a), name)
+
+
+def docx_bytes(
+    *,
+    title: str,
+    paragraphs: Sequence[str],
+    pages: int | None,
+    font: str,
+    heading_font: str,
+    seed: int,
+    with_table: bool,
+    with_image: bool,
+) -> bytes:
+    import docx
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Inches, Mm, Pt
+
+    rng = random.Random(f"docx-{seed}")
+    document = docx.Document()
+    _docx_set_fonts(document, font, heading_font)
+    normal = document.styles["Normal"]
+    normal.font.size = Pt(10.5)  # 五号, the usual body size in Chinese documents
+    for name, size in (("Title", 22), ("Heading 1", 16), ("Heading 2", 14)):
+        document.styles[name].font.size = Pt(size)
+
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(_A4_W_MM), Mm(_A4_H_MM)
+    section.top_margin = section.bottom_margin = Mm(_MARGIN_TB_MM)
+    section.left_margin = section.right_margin = Mm(_MARGIN_LR_MM)
+
+    props = document.core_properties
+    props.title = title
+    props.author = props.last_modified_by = "Wenku"
+    props.created = props.modified = FIXED_TIMESTAMP
+    props.revision = 1
+    props.comments = "Generated by wenku.samples"
+
+    def add_body(text: str):
+        p = document.add_paragraph(text)
+        p.paragraph_format.first_line_indent = Pt(21)  # two CJK characters, as is customary
+        return p
+
+    def add_extras() -> None:
+        if with_table:
+            table = document.add_table(rows=1, cols=4)
+            table.style = "Table Grid"
+            header = ("序号", "项目名称", "用地面积（亩）", "状态")
+            for cell, text in zip(table.rows[0].cells, header, strict=True):
+                cell.text = text
+            for i in range(4):
+                row = table.add_row().cells
+                row[0].text = str(i + 1)
+                row[1].text = f"{rng.choice(_REGIONS)}{rng.choice(_PROJECT_KINDS)}"
+                row[2].text = f"{rng.randint(10, 500)}"
+                row[3].text = rng.choice(_PROJECT_STATES)
+        if with_image:
+            document.add_picture(io.BytesIO(png_bytes(seed)), width=Inches(3))
+            cap = document.add_paragraph(f"图1  {rng.choice(_PROJECT_KINDS)}年度投资完成情况")
+            cap.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+    heading = document.add_heading(title, level=0)
+    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+    if pages is None:
+        add_extras()
+        for text in paragraphs:
+            add_body(text)
+    else:
+        if pages < 1:
+            raise ValueError("pages must be >= 1")
+        source = list(paragraphs) or chinese_paragraphs(_MAX_PARAS_PER_PAGE * pages, seed)
+        # Cap single paragraphs so one oversized input cannot push a chunk onto two pages.
+        source = [t[:_MAX_PARA_CHARS_PAGED] for t in source]
+        cursor = 0
+        for page in range(1, pages + 1):
+            marker = document.add_heading(f"第{page}页", level=2)
+            if page > 1:
+                # page_break_before on the chunk's first paragraph instead of a break run:
+                # LibreOffice never turns it into an extra empty paragraph or page.
+                marker.paragraph_format.page_break_before = True
+            budget_paras = _MAX_PARAS_PER_PAGE
+            if page == 1:
+                add_extras()
+                budget_paras -= int(with_table) + int(with_image)
+            used_chars = 0
+            for _ in range(max(1, budget_paras)):
+                text = source[cursor % len(source)]
+                if used_chars and used_chars + len(text) > _MAX_CHARS_PER_PAGE:
+                    break
+                add_body(text)
+                used_chars += len(text)
+                cursor += 1
+
+    buf = io.BytesIO()
+    document.save(buf)
+    return normalize_zip(buf.getvalue())
+
+
+def make_docx(
+    path: str | Path,
+    *,
+    title: str,
+    paragraphs: Sequence[str],
+    pages: int | None = None,
+    font: str = "宋体",
+    heading_font: str = "黑体",
+    seed: int = 0,
+    with_table: bool = False,
+    with_image: bool = False,
+) -> Path:
+    """Write an A4 Word document with East-Asian fonts set to ``font``/``heading_font``.
+
+    Without ``pages`` all ``paragraphs`` follow the title. With ``pages`` the document is laid
+    out as exactly that many page-sized chunks separated by page breaks; each chunk starts with
+    a "第N页" heading and takes up to three paragraphs (900 characters) from ``paragraphs``,
+    cycling when they run out (generated Chinese text is used if ``paragraphs`` is empty).
+    The optional table (4 rows) and PNG chart go right after the title, on page 1.
+
+    After LibreOffice conversion, pdfium extracts the marker as "第 N 页" (Writer spaces Latin
+    digits away from CJK characters), so compare page text with whitespace removed.
+    """
+    data = docx_bytes(
+        title=title,
+        paragraphs=paragraphs,
+        pages=pages,
+        font=font,
+        heading_font=heading_font,
+        seed=seed,
+        with_table=with_table,
+        with_image=with_image,
+    )
+    return write_bytes(path, data)
+
+
+# ---------------------------------------------------------------------------------------------
+# PPTX / XLSX / CSV / TXT / RTF
+# ---------------------------------------------------------------------------------------------
+
+
+def _pptx_set_ea_font(run, typeface: str) -> None:
+    """Set the East-Asian typeface (``a:ea``); python-pptx's ``font.name`` only sets Latin."""
+    from pptx.oxml.ns import qn
+
+    run.font.name = typeface  # creates a:latin, which must precede a:ea
+    rpr = run._r.get_or_add_rPr()
+    ea = rpr.find(qn("a:ea"))
+    if ea is None:
+        ea = rpr.makeelement(qn("a:ea"), {})
+        rpr.find(qn("a:latin")).addnext(ea)
+    ea.set("typeface", typeface)
+
+
+def make_pptx(path: str | Path, *, title: str, slides: int = 5, seed: int = 0) -> Path:
+    """Write a presentation: a title slide plus ``slides - 1`` bullet slides, all in Chinese."""
+    from pptx import Presentation
+    from pptx.util import Pt
+
+    if slides < 1:
+        raise ValueError("slides must be >= 1")
+    rng = random.Random(f"pptx-{seed}")
+    prs = Presentation()
+    props = prs.core_properties
+    props.title = title
+    props.author = props.last_modified_by = "Wenku"
+    props.created = props.modified = FIXED_TIMESTAMP
+    props.revision = 1
+
+    first = prs.slides.add_slide(prs.slide_layouts[0])
+    first.shapes.title.text = title
+    first.placeholders[1].text = f"{rng.choice(SUBJECTS)}\n{FIXED_TIMESTAMP:%Y年%m月}"
+    for shape in (first.shapes.title, first.placeholders[1]):
+        for para in shape.text_frame.paragraphs:
+            for run in para.runs:
+                _pptx_set_ea_font(run, "黑体")
+
+    for n in range(2, slides + 1):
+        slide = prs.slides.add_slide(prs.slide_layouts[1])
+        slide.shapes.title.text = f"第{n - 1}部分：{rng.choice(OBJECTS)}"
+        for run in slide.shapes.title.text_frame.paragraphs[0].runs:
+            _pptx_set_ea_font(run, "黑体")
+        body = slide.placeholders[1].text_frame
+        bullets = [
+            f"{rng.choice(SUBJECTS)}{rng.choice(VERBS)}{rng.choice(OBJECTS)}",
+            f"{numeric_clause(rng)}",
+            f"{rng.choice(GOALS)}，{rng.choice(TAILS)}",
+            f"{rng.choice(PLACES)}{rng.choice(OBJECTS)}{rng.choice(STATUSES)}",
+        ]
+        body.text = bullets[0]
+        for text in bullets[1:]:
+            body.add_paragraph().text = text
+        for para in body.paragraphs:
+            para.font.size = Pt(20)
+            for run in para.runs:
+                _pptx_set_ea_font(run, "宋体")
+
+    buf = io.BytesIO()
+    prs.save(buf)
+    return write_bytes(path, normalize_zip(buf.getvalue()))
+
+
+_TABLE_HEADERS = words("序号 项目名称 所在地区 用地面积（亩） 总投资（万元） 批复日期 状态")
+
+
+def _table_rows(rng: random.Random, rows: int) -> list[tuple]:
+    base = dt.date(2023, 1, 1)
+    out = []
+    for i in range(rows):
+        region = rng.choice(_REGIONS)
+        out.append(
+            (
+                i + 1,
+                f"{region}{rng.choice(_PROJECT_KINDS)}",
+                region,
+                round(rng.uniform(5, 800), 1),
+                rng.randint(200, 90000),
+                base + dt.timedelta(days=rng.randint(0, 600)),
+                rng.choice(_PROJECT_STATES),
+            )
+        )
+    return out
+
+
+def make_xlsx(path: str | Path, *, rows: int = 40, seed: int = 0) -> Path:
+    """Write a workbook with a project list sheet and a per-region summary sheet.
+
+    The summary holds computed values plus a ``SUM`` formula row (no cached value, so
+    readers using ``data_only=True`` see ``None`` there; LibreOffice recalculates it).
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    rng = random.Random(f"xlsx-{seed}")
+    data = _table_rows(rng, rows)
+    wb = Workbook()
+    wb.properties.creator = wb.properties.lastModifiedBy = "Wenku"
+    wb.properties.created = wb.properties.modified = FIXED_TIMESTAMP
+    wb.properties.title = "建设项目台账"
+
+    ws = wb.active
+    ws.title = "项目台账"
+    ws.append(_TABLE_HEADERS)
+    for row in data:
+        ws.append(row)
+    bold = Font(name="黑体", bold=True)
+    for cell in ws[1]:
+        cell.font = bold
+        cell.alignment = Alignment(horizontal="center")
+    for row in ws.iter_rows(min_row=2, min_col=6, max_col=6):
+        row[0].number_format = "yyyy-mm-dd"
+    for col, width in zip("ABCDEFG", (6, 30, 10, 14, 14, 12, 8), strict=True):
+        ws.column_dimensions[col].width = width
+    ws.freeze_panes = "A2"
+
+    summary = wb.create_sheet("分区汇总")
+    summary.append(("所在地区", "项目数量", "用地面积合计（亩）", "总投资合计（万元）"))
+    for cell in summary[1]:
+        cell.font = bold
+    for region in sorted({r[2] for r in data}):
+        sel = [r for r in data if r[2] == region]
+        summary.append((region, len(sel), round(sum(r[3] for r in sel), 1), sum(r[4] for r in sel)))
+    last = summary.max_row
+    summary.append(("合计", f"=SUM(B2:B{last})", f"=SUM(C2:C{last})", f"=SUM(D2:D{last})"))
+
+    buf = io.BytesIO()
+    wb.save(buf)
+    return write_bytes(path, normalize_zip(buf.getvalue()))
+
+
+def make_csv(path: str | Path, rows: int = 30, seed: int = 0) -> Path:
+    """Write a UTF-8 (with BOM, as Excel expects for Chinese) CSV of project records."""
+    rng = random.Random(f"csv-{seed}")
+    buf = io.StringIO(newline="")
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(_TABLE_HEADERS)
+    for row in _table_rows(rng, rows):
+        writer.writerow([v.isoformat() if isinstance(v, dt.date) else v for v in row])
+    return write_bytes(path, buf.getvalue().encode("utf-8-sig"))
+
+
+def make_txt(path: str | Path, paragraphs: Sequence[str]) -> Path:
+    """Write paragraphs as UTF-8 text (no BOM), separated by blank lines."""
+    return write_bytes(path, ("\n\n".join(paragraphs) + "\n").encode("utf-8"))
+
+
+def _rtf_escape(text: str) -> str:
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if ch in "\\{}":
+            out.append("\\" + ch)
+        elif ch == "\n":
+            out.append("\\line ")
+        elif code < 0x80:
+            out.append(ch)
+        else:
+            # RTF \uN takes a signed 16-bit value; astral characters need a surrogate pair.
+            units = ch.encode("utf-16-le")
+            for i in range(0, len(units), 2):
+                unit = int.from_bytes(units[i : i + 2], "little")
+                if unit >= 0x8000:
+                    unit -= 0x10000
+                out.append(f"\\u{unit}?")
+    return "".join(out)
+
+
+def make_rtf(path: str | Path, title: str, paragraphs: Sequence[str]) -> Path:
+    """Write an RTF document; non-ASCII text uses ``\\uN?`` escapes so the file is pure ASCII."""
+    parts = [
+        "{\\rtf1\\ansi\\ansicpg936\\deff0\\uc1",
+        # fcharset134 = GB2312; the font names are escaped like the body text.
+        "{\\fonttbl{\\f0\\fnil\\fcharset134 " + _rtf_escape("宋体") + ";}"
+        "{\\f1\\fnil\\fcharset134 " + _rtf_escape("黑体") + ";}}",
+        "{\\info{\\title " + _rtf_escape(title) + "}{\\author Wenku}}",
+        "\\paperw11906\\paperh16838\\margl1800\\margr1800\\margt1440\\margb1440",
+        "\\pard\\qc\\f1\\fs36\\b " + _rtf_escape(title) + "\\b0\\par",
+    ]
+    for para in paragraphs:
+        parts.append("\\pard\\qj\\fi420\\f0\\fs21 " + _rtf_escape(para) + "\\par")
+    parts.append("}")
+    return write_bytes(path, ("\r\n".join(parts) + "\r\n").encode("ascii"))
