@@ -142,6 +142,9 @@ class Config:
 
     # Workers
     workers: int = 0  # 0 means one per CPU core
+    # This node's name in conversion leases (default: the host name); unique per worker node
+    # (containers that share a host name set it), without ":".
+    node_name: str = ""
     worker_poll_interval: float = 0.1
     lease_seconds: float = 60.0
     unoserver: bool = True

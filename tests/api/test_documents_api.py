@@ -106,3 +106,80 @@ def test_openapi_document_lists_the_endpoints(client):
     assert "/api/documents" in schema["paths"]
     assert "/api/documents/{number}" in schema["paths"]
     assert client.get("/api/docs").status_code == 200
+
+
+def test_an_uploader_edits_the_title_and_price_and_search_and_page_follow(client, token, user):
+    from tests.factories import published_document
+
+    document = published_document(uploader=user, title="旧的标题")
+    response = client.patch(
+        f"/api/documents/{document.number}",
+        {"title": "  新的   标题 ", "price": 5},
+        content_type="application/json",
+        headers=_auth(token),
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["title"] == "新的 标题"
+    document.refresh_from_db()
+    assert document.price == 5
+    assert "新的 标题" in client.get(document.get_absolute_url()).content.decode()
+    hits = client.get("/api/search", {"q": "新的"}).json()["results"]
+    assert [hit["id"] for hit in hits] == [document.number]
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [({"title": " \u200b "}, "title"), ({"price": -1}, "price"), ({"price": 100_001}, "price")],
+)
+def test_an_edit_that_breaks_a_rule_is_refused_and_changes_nothing(
+    client, token, user, body, field
+):
+    from tests.factories import published_document
+
+    document = published_document(uploader=user, title="原标题", price=3)
+    response = client.patch(
+        f"/api/documents/{document.number}",
+        body,
+        content_type="application/json",
+        headers=_auth(token),
+    )
+    assert response.status_code == 400, response.content
+    document.refresh_from_db()
+    assert (document.title, document.price) == ("原标题", 3)
+
+
+def test_another_users_document_cannot_be_edited_or_deleted(client, token, django_user_model):
+    from tests.factories import published_document
+
+    other = django_user_model.objects.create_user("other", password="pw-other-123456")
+    document = published_document(uploader=other, title="别人的文档")
+    url = f"/api/documents/{document.number}"
+    edit = client.patch(
+        url, {"title": "改掉"}, content_type="application/json", headers=_auth(token)
+    )
+    assert edit.status_code == 404
+    assert client.delete(url, headers=_auth(token)).status_code == 404
+    document.refresh_from_db()
+    assert document.title == "别人的文档"
+
+
+def test_an_uploader_deletes_a_document_with_its_files(
+    client, token, user, site_settings, django_capture_on_commit_callbacks
+):
+    from django.core.files.storage import default_storage
+
+    from tests.factories import published_document
+
+    site_settings.delete_penalty = 2
+    site_settings.save()
+    user.__class__.objects.filter(pk=user.pk).update(points=10)
+    document = published_document(uploader=user, title="要删除的文档")
+    files = [document.original.name, *document.pages.values_list("image", flat=True)]
+    assert all(default_storage.exists(name) for name in files)
+    with django_capture_on_commit_callbacks(execute=True):  # files go once the delete commits
+        response = client.delete(f"/api/documents/{document.number}", headers=_auth(token))
+    assert response.status_code == 200, response.content
+    assert response.json() == {"deleted": document.number, "points_lost": 2}
+    assert not Document.objects.filter(pk=document.pk).exists()
+    assert not any(default_storage.exists(name) for name in files)
+    assert client.get(f"/api/documents/{document.number}").status_code == 404

@@ -174,7 +174,7 @@ def test_live_lease_is_left_alone(user, tmp_docs):
     Document.objects.filter(pk=document.pk).update(
         status="converting",
         attempts=1,
-        lease_owner=f"{runner.HOSTNAME}:{os.getpid()}:x",
+        lease_owner=f"{runner.node_name()}:{os.getpid()}:x",
         lease_expires_at=timezone.now() + dt.timedelta(minutes=1),
     )
     assert runner.recover_abandoned() == 0

@@ -114,7 +114,7 @@ def test_the_supervisor_kills_a_worker_stuck_past_its_lease(user, tmp_docs, monk
     Document.objects.filter(pk=document.pk).update(
         status="converting",
         attempts=1,
-        lease_owner=f"{runner.HOSTNAME}:{hung.pid}:s0",
+        lease_owner=f"{runner.node_name()}:{hung.pid}:s0",
         lease_expires_at=timezone.now() - dt.timedelta(seconds=1),
     )
     try:

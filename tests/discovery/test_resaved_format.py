@@ -2,8 +2,8 @@
 
 import pytest
 
-from wenku.discovery import services
 from wenku.conversion.ingest import Metadata, ingest
+from wenku.discovery import services
 from wenku.library.models import Document
 from wenku.samples.office import make_docx
 from wenku.samples.text import chinese_paragraphs

@@ -14,6 +14,7 @@ from wenku.api.docs import LocalSwagger
 from wenku.api.errors import ErrorOut, WenkuAPI
 from wenku.api.tokens import bearer_user, optional_user
 from wenku.conversion.ingest import Metadata, ingest
+from wenku.library import metadata, removal
 from wenku.library.models import Document
 
 
@@ -122,6 +123,52 @@ def get_document(request: HttpRequest, number: int):
     if not document.visible_to(user):
         raise HttpError(404, _("文档不存在。"))
     return DocumentOut.of(document, show_error=document.is_owned_by(user))
+
+
+class DocumentEdit(Schema):
+    title: str | None = Field(None, max_length=1000)
+    description: str | None = Field(None, max_length=100_000)
+    price: int | None = None
+
+
+def _own_document(request: HttpRequest, number: int) -> Document:
+    """The caller's document (staff: any); another user's is a 404, as if it did not exist."""
+    document = Document.objects.filter(number=number).first()
+    if document is None or not document.is_owned_by(request.auth):
+        raise HttpError(404, _("文档不存在。"))
+    return document
+
+
+@api.patch(
+    "/documents/{number}",
+    response={200: DocumentOut, 400: ErrorOut, 404: ErrorOut},
+    summary="修改自己文档的标题、简介或价格",
+)
+def edit_document(request: HttpRequest, number: int, body: DocumentEdit):
+    document = metadata.edit_document(
+        _own_document(request, number),
+        by=request.auth,
+        title=body.title,
+        description=body.description,
+        price=body.price,
+    )
+    return DocumentOut.of(document)
+
+
+class DeletedOut(Schema):
+    deleted: int
+    points_lost: int
+
+
+@api.delete(
+    "/documents/{number}",
+    response={200: DeletedOut, 404: ErrorOut},
+    summary="删除自己的文档（已发布的文档按站点设置扣积分）",
+)
+def delete_document(request: HttpRequest, number: int):
+    document = _own_document(request, number)
+    lost = removal.delete_document(document, by=request.auth)
+    return DeletedOut(deleted=number, points_lost=lost)
 
 
 from wenku.api.reader import router as reader_router  # noqa: E402

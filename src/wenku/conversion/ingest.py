@@ -15,7 +15,7 @@ import os
 import re
 import tempfile
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO
 
@@ -28,15 +28,13 @@ from django.utils.translation import gettext as _
 from wenku.accounts.bans import active_ban, ban_message
 from wenku.accounts.services import address_key, take
 from wenku.errors import Refusal
+from wenku.library import metadata
 from wenku.library.models import Category, Document, Tag
 from wenku.site.models import SiteSettings
 
 from .detect import detect
 from .errors import RejectedFile
 from .runner import enqueue
-
-MAX_TITLE = 200
-MAX_TAGS = 10
 
 
 class IngestError(Refusal):
@@ -97,38 +95,6 @@ def clean_filename(name: str) -> str:
     return name or "未命名"
 
 
-def clean_title(title: str, filename: str) -> str:
-    title = "".join(ch for ch in (title or "") if unicodedata.category(ch)[0] != "C").strip()
-    if not title:
-        title = filename.rsplit(".", 1)[0] if "." in filename else filename
-    title = re.sub(r"\s+", " ", title)
-    if len(title) > MAX_TITLE:
-        raise IngestError(
-            _("标题过长（%(length)s 字），最多 %(max)s 字。")
-            % {"length": len(title), "max": MAX_TITLE},
-            field="title",
-        )
-    return title
-
-
-def clean_tags(tags: list[str] | str) -> list[str]:
-    if isinstance(tags, str):
-        tags = re.split(r"[,，;；\s]+", tags)
-    out: list[str] = []
-    for tag in tags:
-        tag = "".join(ch for ch in tag if unicodedata.category(ch)[0] != "C").strip()
-        if not tag or tag in out:
-            continue
-        if len(tag) > 50:
-            raise IngestError(
-                _("标签“%(tag)s…”过长，最多 50 字。") % {"tag": tag[:20]}, field="tags"
-            )
-        out.append(tag)
-    if len(out) > MAX_TAGS:
-        raise IngestError(_("标签最多 %(max)s 个。") % {"max": MAX_TAGS}, field="tags")
-    return out
-
-
 def upload_limit_mb() -> int:
     """The largest upload in MB: the site setting if the operator set one, else the install's."""
     return SiteSettings.current().upload_limit_mb()
@@ -181,10 +147,13 @@ def ingest(
         raise IngestError(ban_message(ban), code="banned")
     _count_upload(uploader, ip)
     filename = clean_filename(filename)
-    title = clean_title(meta.title, filename)
-    tags = clean_tags(meta.tags)
-    if meta.price < 0 or meta.price > 100_000:
-        raise IngestError(_("价格须在 0 到 100000 积分之间。"), field="price")
+    try:
+        title = metadata.clean_title(meta.title, default=metadata.title_from(filename))
+        tags = metadata.clean_tags(meta.tags)
+        meta = replace(meta, description=metadata.clean_description(meta.description))
+        metadata.check_price(meta.price)
+    except metadata.MetadataError as exc:
+        raise IngestError(exc.message, field=exc.field) from None
     if meta.preview_limit is not None and meta.preview_limit < 0:
         raise IngestError(_("预览页数不能为负数。"), field="preview_limit")
     category = meta.category
@@ -289,7 +258,7 @@ def _create(
                 category = Category.from_path(category)
             document = Document.objects.create(
                 title=title,
-                description=meta.description.strip(),
+                description=meta.description,
                 category=category,
                 uploader=uploader,
                 original_filename=filename,

@@ -41,8 +41,15 @@ from .pipeline import to_pdf
 
 log = logging.getLogger("wenku.conversion")
 
-HOSTNAME = socket.gethostname()
-WORKER_ID = f"{HOSTNAME}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+def node_name() -> str:
+    """This node's name in leases (`WENKU_NODE_NAME`, else the host name): a lease whose owner
+    names this node is checked against this node's processes; another node's lease is only
+    taken over once it has expired."""
+    return settings.WENKU.node_name or socket.gethostname()
+
+
+WORKER_ID = f"{node_name()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 _converter: OfficeConverter | None = None
 
 
@@ -335,14 +342,14 @@ def _pid_alive(pid: int) -> bool:
 def _owner_dead(owner: str) -> bool:
     host, _sep, rest = owner.partition(":")
     pid = rest.partition(":")[0]
-    return host == HOSTNAME and pid.isdigit() and not _pid_alive(int(pid))
+    return host == node_name() and pid.isdigit() and not _pid_alive(int(pid))
 
 
 def recover_abandoned() -> int:
     """Re-queue (or fail, after the last attempt) documents whose worker is gone or overdue."""
     now = timezone.now()
     candidates = Document.objects.filter(status=Document.Status.CONVERTING).filter(
-        Q(lease_expires_at__lt=now) | Q(lease_owner__startswith=f"{HOSTNAME}:")
+        Q(lease_expires_at__lt=now) | Q(lease_owner__startswith=f"{node_name()}:")
     )
     recovered = 0
     for document in candidates:

@@ -30,7 +30,7 @@ from wenku.samples.office import make_docx, make_pptx, make_xlsx
 
 from .office import OfficeConverter
 from .pdf import extract_pages
-from .runner import HOSTNAME, recover_abandoned, set_worker_identity
+from .runner import node_name, recover_abandoned, set_worker_identity
 
 log = logging.getLogger("wenku.worker")
 BUSY_WAIT_SECONDS = 1.0
@@ -55,7 +55,7 @@ def run_child(slot: int, *, warm: bool = True) -> None:
     workdir.mkdir(parents=True, exist_ok=True)
     _kill_group_of(workdir / "unoserver.pid")  # left by a predecessor that was killed
 
-    worker_id = f"{HOSTNAME}:{os.getpid()}:s{slot}"
+    worker_id = f"{node_name()}:{os.getpid()}:s{slot}"
     converter = OfficeConverter(workdir / "office")
     set_worker_identity(worker_id, converter)
 

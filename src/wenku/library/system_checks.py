@@ -9,6 +9,13 @@ from django.utils.module_loading import import_string
 
 
 @checks.register()
+def node_name_usable(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    if ":" in settings.WENKU.node_name:
+        return [checks.Error("WENKU_NODE_NAME must not contain ':'", id="wenku.E003")]
+    return []
+
+
+@checks.register()
 def publish_checks_importable(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
     errors = []
     for path in settings.WENKU_PUBLISH_CHECKS:
