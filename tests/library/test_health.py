@@ -3,25 +3,14 @@ the cache may be a Redis shared by several web nodes (WENKU_CACHE_URL)."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import time
-
 import pytest
 from django.core.cache import cache
 from django.test import override_settings
 
 from tests.factories import published_document
+from tests.servers import free_port, redis_server
 
 pytestmark = pytest.mark.django_db
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _redis_cache(port: int) -> dict:
@@ -37,30 +26,8 @@ def _redis_cache(port: int) -> dict:
 @pytest.fixture(scope="module")
 def redis_port(tmp_path_factory):
     """A real Redis (Debian's redis-server) on a free port, for this module only."""
-    server = shutil.which("redis-server")
-    assert server, "redis-server is installed by make setup"
-    port = _free_port()
-    folder = tmp_path_factory.mktemp("redis")
-    # Without a shifted clock (scripts/test.sh runs a pass under libfaketime): Redis is a
-    # server of its own, and it does not start under the preloaded library.
-    env = {k: v for k, v in os.environ.items() if k not in ("LD_PRELOAD", "FAKETIME")}
-    proc = subprocess.Popen(
-        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--dir", str(folder)],
-        stdout=subprocess.DEVNULL, env=env,
-    )  # fmt: skip
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            assert proc.poll() is None, f"redis-server exited with {proc.returncode}"
-            assert time.monotonic() < deadline, "redis-server did not start in 10 s"
-            time.sleep(0.05)
-    yield port
-    proc.terminate()
-    proc.wait(10)
+    with redis_server(tmp_path_factory.mktemp("redis")) as port:
+        yield port
 
 
 def test_ready_when_every_part_answers(client):
@@ -71,7 +38,7 @@ def test_ready_when_every_part_answers(client):
 
 
 def test_not_ready_when_the_cache_is_gone(client):
-    with override_settings(CACHES=_redis_cache(_free_port())):  # nothing listens there
+    with override_settings(CACHES=_redis_cache(free_port())):  # nothing listens there
         response = client.get("/-/ready")
     assert response.status_code == 503
     assert response.json()["cache"].startswith("error") and response.json()["database"] == "ok"

@@ -11,16 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
-import uuid
 from io import StringIO
 from pathlib import Path
 
-import boto3
 import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -30,7 +25,9 @@ from django.db import connection
 from django.http import FileResponse
 from django.test import override_settings
 
+from tests import servers
 from tests.factories import give_points, published_document
+from tests.servers import REGION, moto_server
 from wenku.config import CONFIG
 from wenku.conversion import runner
 from wenku.conversion.ingest import Metadata, ingest
@@ -40,75 +37,17 @@ from wenku.samples.pdf import make_pdf
 from wenku.storage import backend_for_url, local_backend
 from wenku.storage.s3 import S3Storage
 
-REGION = "us-east-1"
 STATIC = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def moto_endpoint():
     """moto's S3 server in its own process on a free port, for this module's tests."""
-    port = _free_port()
-    # Under the test run's clock, shifted or not (scripts/test.sh may run a pass under
-    # libfaketime): `storage check` compares the objects' modification times with its own now.
-    server = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    endpoint = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(f"{endpoint}/moto-api/", timeout=1).close()
-            break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                pytest.fail(f"moto server did not start on port {port}")
-            time.sleep(0.1)
-    yield endpoint
-    server.terminate()
-    try:
-        server.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait()
+    with moto_server() as endpoint:
+        yield endpoint
 
 
-class Bucket:
-    """A fresh bucket on the moto server, with the storage URL that names it."""
-
-    def __init__(self, endpoint: str) -> None:
-        self.name = f"wenku-{uuid.uuid4().hex[:12]}"
-        self.prefix = "library"
-        self.endpoint = endpoint
-        self.url = f"s3://{self.name}/{self.prefix}?endpoint_url={endpoint}&region_name={REGION}"
-        self.client = boto3.client("s3", endpoint_url=endpoint, region_name=REGION)
-        self.client.create_bucket(Bucket=self.name)
-
-    def key(self, name: str) -> str:
-        return f"{self.prefix}/{name}"
-
-    def keys(self, under: str = "") -> set[str]:
-        """Storage names (without the prefix) of the objects under `under`."""
-        paginator = self.client.get_paginator("list_objects_v2")
-        found = set()
-        for page in paginator.paginate(Bucket=self.name, Prefix=self.key(under)):
-            found.update(o["Key"][len(self.prefix) + 1 :] for o in page.get("Contents", ()))
-        return found
-
-    def read(self, name: str) -> bytes:
-        return self.client.get_object(Bucket=self.name, Key=self.key(name))["Body"].read()
-
-    def write(self, name: str, body: bytes) -> None:
-        self.client.put_object(Bucket=self.name, Key=self.key(name), Body=body)
-
+class Bucket(servers.Bucket):
     def storages(self) -> dict:
         # Through the same parser as WENKU_STORAGE_URL.
         return {"default": backend_for_url(self.url), "staticfiles": STATIC}
