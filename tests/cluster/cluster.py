@@ -52,11 +52,15 @@ def _descendants(pid: int) -> list[int]:
 @dataclass
 class Cluster:
     """`with Cluster(root, server_url) as c:` starts the shared parts; then `add_web()`,
-    `add_worker()`. `server_url` is a PostgreSQL URL; the cluster makes its own database."""
+    `add_worker()`. `server_url` is a PostgreSQL URL; the cluster makes its own database (and
+drops it at the end)."""
 
     root: Path
     server_url: str
     lease_seconds: float = 5
+    # "s3": a bucket on moto's server; "local": one folder of this machine that every node
+    # shares (only possible on one machine: for measuring what object storage costs).
+    storage: str = "s3"
     nodes: list[Node] = field(default_factory=list)
 
     def __enter__(self) -> Cluster:
@@ -76,8 +80,11 @@ class Cluster:
     def _start(self) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
         redis_port = self._stack.enter_context(redis_server(self.root))
-        endpoint = self._stack.enter_context(moto_server())
-        self.bucket = Bucket(endpoint)
+        if self.storage == "s3":
+            self.bucket = Bucket(self._stack.enter_context(moto_server()))
+            files = {"WENKU_STORAGE_URL": self.bucket.url}
+        else:
+            files = {"WENKU_STORAGE_ROOT": str(self.root / "shared-files")}
         base, _, _ = self.server_url.rpartition("/")
         self.database = f"wenku_cluster_{uuid.uuid4().hex[:10]}"
         with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
@@ -89,7 +96,7 @@ class Cluster:
             **S3_ENV,
             "DATABASE_URL": self.database_url,
             "WENKU_CACHE_URL": f"redis://127.0.0.1:{redis_port}/0",
-            "WENKU_STORAGE_URL": self.bucket.url,
+            **files,
             # One key for every node: sessions and signed links work on any of them.
             "WENKU_SECRET_KEY": secrets.token_urlsafe(40),
             "WENKU_LEASE_SECONDS": str(self.lease_seconds),

@@ -17,6 +17,7 @@ import socket
 import tempfile
 import time
 import uuid
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import suppress
 from pathlib import Path
 
@@ -32,6 +33,7 @@ from django.utils.translation import gettext as _
 
 from wenku.library import publication
 from wenku.library.models import Document, Page
+from wenku.storage import save_new
 
 from .detect import detect
 from .errors import ConversionError
@@ -179,38 +181,44 @@ def _convert(document: Document, workdir: Path) -> None:
     skipped: list[int] = []
     repaired: list[bool] = []
     pdf_name = document.original.name
-    try:
-        for result in extract_pages(
-            pdf_path, previewable=previewable, skipped=skipped, repaired=repaired
-        ):
-            page = Page(
-                document=document,
-                number=result.number,
-                text=result.text,
-                width_pt=result.width_pt,
-                height_pt=result.height_pt,
-            )
-            if result.image is not None:
-                page.image = default_storage.save(
-                    f"{image_dir}/{uuid.uuid4().hex[:12]}-{result.number}.webp",
-                    ContentFile(result.image),
+    with _Writes() as writes:
+        try:
+            if pdf_path != source:
+                # The PDF goes up while pdfium renders the pages.
+                pdf_write = writes.save_file(
+                    f"pdfs/{document.pk}-{uuid.uuid4().hex[:8]}.pdf", pdf_path
                 )
-                page.image_width, page.image_height = result.image_width, result.image_height
-                page.image_bytes = len(result.image)
-            pages.append(page)
-            if time.monotonic() - last_update > 0.5:
-                last_update = time.monotonic()
-                progress = 40 + int(55 * result.number / max(document.page_count, 1))
-                _extend_lease(document, settings.WENKU.render_timeout_per_page, progress=progress)
-        if pdf_path != source:
-            with pdf_path.open("rb") as f:
-                pdf_name = default_storage.save(
-                    f"pdfs/{document.pk}-{uuid.uuid4().hex[:8]}.pdf", File(f)
+            images: list[tuple[Page, Future[str]]] = []
+            for result in extract_pages(
+                pdf_path, previewable=previewable, skipped=skipped, repaired=repaired
+            ):
+                page = Page(
+                    document=document,
+                    number=result.number,
+                    text=result.text,
+                    width_pt=result.width_pt,
+                    height_pt=result.height_pt,
                 )
-    except BaseException:
-        # This attempt's files would be orphans: nothing refers to them until publication.
-        _delete_files([p.image.name for p in pages if p.image])
-        raise
+                if result.image is not None:
+                    name = f"{image_dir}/{uuid.uuid4().hex[:12]}-{result.number}.webp"
+                    images.append((page, writes.save(name, result.image)))
+                    page.image_width, page.image_height = result.image_width, result.image_height
+                    page.image_bytes = len(result.image)
+                pages.append(page)
+                if time.monotonic() - last_update > 0.5:
+                    last_update = time.monotonic()
+                    progress = 40 + int(55 * result.number / max(document.page_count, 1))
+                    _extend_lease(
+                        document, settings.WENKU.render_timeout_per_page, progress=progress
+                    )
+            for page, write in images:
+                page.image = write.result()
+            if pdf_path != source:
+                pdf_name = pdf_write.result()
+        except BaseException:
+            # This attempt's files would be orphans: nothing refers to them until publication.
+            _delete_files(writes.stored())
+            raise
     notices = []
     if repaired:
         blank = sum(1 for page in pages if not page.text.strip())
@@ -225,6 +233,41 @@ def _convert(document: Document, workdir: Path) -> None:
         notices.append(_("原文件第 %(pages)s 页已损坏，无法显示，已略过。") % {"pages": shown})
     notice = "".join(notices)
     _publish(document, pages, pdf_name, notice=notice)
+
+
+class _Writes:
+    """The files of one conversion, written in the background while pdfium renders the next
+    page: on object storage each write waits for a round trip (a PUT), which would otherwise
+    add up page after page. `stored()` waits for every write and names those that landed."""
+
+    def __init__(self) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="wenku-store")
+        self._writes: list[Future[str]] = []
+
+    def __enter__(self) -> _Writes:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._pool.shutdown(wait=True)
+
+    def save(self, name: str, data: bytes) -> Future[str]:
+        return self._submit(lambda: save_new(default_storage, name, ContentFile(data)))
+
+    def save_file(self, name: str, path: Path) -> Future[str]:
+        def write() -> str:
+            with path.open("rb") as f:
+                return save_new(default_storage, name, File(f))
+
+        return self._submit(write)
+
+    def _submit(self, write) -> Future[str]:
+        future = self._pool.submit(write)
+        self._writes.append(future)
+        return future
+
+    def stored(self) -> list[str]:
+        wait(self._writes)
+        return [f.result() for f in self._writes if f.exception() is None]
 
 
 def _delete_files(names: list[str]) -> None:

@@ -123,3 +123,10 @@ def describe(spec: dict) -> str:
     if options.get("endpoint_url"):
         where += f" ({options['endpoint_url']})"
     return where
+
+
+def save_new(storage, name: str, content) -> str:
+    """Store `content` under `name`, which holds a fresh random part (a page image, a PDF of one
+    conversion attempt) and so cannot be taken: without `Storage.save`'s check for a free name,
+    which on object storage is one more request (a HEAD) per file. Returns the stored name."""
+    return storage._save(storage.generate_filename(name), content)
