@@ -390,3 +390,27 @@ def test_storage_url_forms():
     options = backend_for_url("s3://docs/p/q/?addressing_style=path")["OPTIONS"]
     assert options == {"bucket_name": "docs", "location": "p/q", "addressing_style": "path"}
     assert backend_for_url("file:///srv/wenku")["OPTIONS"]["location"] == "/srv/wenku"
+
+
+def test_a_buyer_reads_pages_past_the_preview_rendered_from_the_bucket(
+    on_s3, user, reader, client, tmp_docs, django_capture_on_commit_callbacks
+):
+    from django.conf import settings as django_settings
+
+    from tests.factories import give_points
+    from wenku.library import downloads
+
+    pdf = make_pdf(tmp_docs / "全文.pdf", title="桶里的全文", pages=5)
+    document = ingest(pdf, "全文.pdf", user, Metadata(price=2, preview_limit=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        runner.run_conversion(document.pk)
+    give_points(reader, 5)
+    downloads.download(reader, Document.objects.get(pk=document.pk))
+    client.force_login(reader)
+    response = client.get(f"/doc/{document.number}/page/4.webp")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content)[8:12] == b"WEBP"
+    image = document.pages.get(number=4).image.name
+    assert image in on_s3.keys(f"pages/{document.pk}/")
+    cached = list((django_settings.DATA_DIR / "cache" / "pdfs").glob("*.pdf"))
+    assert any(p.read_bytes() == on_s3.read(document.original.name) for p in cached)

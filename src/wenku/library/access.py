@@ -10,6 +10,10 @@ Two rules, each in one place:
   `pages_readable_by_each`) first; search may still *match* such pages, and then names the
   page ("第N页") without any of its text.
 
+- `pages_viewable_by`: how many pages' *images* a viewer may see (the reader, the page images).
+  The previewable pages for everyone; every page for the uploader, staff and a buyer, whose
+  images past the preview are made on their first request and never served to anyone else.
+
 Who reads everything (`reads_whole_document`) is exactly who downloads for free: the uploader,
 staff, anyone for a free document (price 0: anyone may download it anyway), and a reader who
 bought it (a `Purchase`). Everyone else reads the previewable pages (`preview_page_count`),
@@ -64,6 +68,14 @@ def pages_readable_by(document: Document, user) -> int:
     """How many pages (from page 1) `user` may read the text of: every page for those who read
     the whole document, else the previewable pages. `user` may be anonymous or None."""
     if reads_whole_document(document, user):
+        return document.page_count
+    return _preview_pages(document)
+
+
+def pages_viewable_by(document: Document, user) -> int:
+    """How many pages (from page 1) `user` may see the images of. A free document shows its
+    previewable pages like any other (who wants all of it downloads it for free)."""
+    if document.is_owned_by(user) or (not document.is_free and has_bought(user, document)):
         return document.page_count
     return _preview_pages(document)
 

@@ -13,8 +13,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from wenku.community.services import is_favorite
+from wenku.conversion import pages
 from wenku.library import seo, text
-from wenku.library.access import document_for, has_bought, pages_readable_by
+from wenku.library.access import document_for, has_bought, pages_readable_by, pages_viewable_by
 from wenku.library.models import Document, Page
 from wenku.library.visits import count_view
 from wenku.search.index import search_in_document
@@ -121,6 +122,8 @@ def _render_detail(request: HttpRequest, document: Document) -> HttpResponse:
     description = text.description(document, texts)
     json_ld, crumbs_ld = seo.document_json_ld(request, document, description, crumbs)
     count_view(request, document)
+    viewable = pages_viewable_by(document, request.user)
+    reads_all = viewable == document.page_count > document.preview_page_count
     in_document_q = request.GET.get("q", "").strip()[:100]
     in_document_hits = (
         search_in_document(document, in_document_q, viewer=request.user) if in_document_q else []
@@ -137,6 +140,8 @@ def _render_detail(request: HttpRequest, document: Document) -> HttpResponse:
         searches=found["searches"],
         keywords=found["keywords"],
         is_favorite=is_favorite(request.user, document),
+        reads_all=reads_all,
+        bought=reads_all and has_bought(request.user, document),
         favorite_count=document.favorite_count,
         description=description,
         json_ld=json_ld,
@@ -149,31 +154,35 @@ def _render_detail(request: HttpRequest, document: Document) -> HttpResponse:
 
 
 def reader(request: HttpRequest, number: int) -> HttpResponse:
-    """Full-width page-by-page reading of the previewable pages: their images, never any page
-    text (a reader who may read more downloads the document)."""
+    """Full-width page-by-page reading of the pages whose images this reader may see (the
+    preview; every page for the uploader, staff and a buyer), never any page text."""
     document = _document(request, number)
-    if not document.is_ready or not document.preview_page_count:
+    viewable = pages_viewable_by(document, request.user) if document.is_ready else 0
+    if not viewable:
         raise Http404
     try:
         current = int(request.GET.get("page", "1"))
     except ValueError:
         current = 1
-    current = min(max(current, 1), document.preview_page_count)
-    pages = list(
-        document.pages.filter(number__lte=document.preview_page_count)
-        .exclude(image="")
-        .only("number", "image_width", "image_height")
-    )
+    current = min(max(current, 1), viewable)
+    rows = document.pages.only("number", "image_width", "image_height", "width_pt", "height_pt")
+    shown = rows.get(number=current)
+    if not shown.image_width:  # not rendered yet: its size from the page's own proportions
+        width = settings.WENKU.preview_width
+        shown.image_width = width
+        shown.image_height = round(width * shown.height_pt / max(shown.width_pt, 1.0))
     return render(
         request,
         "library/reader.html",
         {
             "document": document,
-            "pages": pages,
+            "page": shown,
+            "viewable": viewable,
             "current": current,
             "previous": current - 1 if current > 1 else None,
-            "next": current + 1 if current < document.preview_page_count else None,
+            "next": current + 1 if current < viewable else None,
             "bought": has_bought(request.user, document),
+            "reads_all": viewable == document.page_count > document.preview_page_count,
         },
     )
 
@@ -197,11 +206,18 @@ def status(request: HttpRequest, number: int) -> JsonResponse:
 
 
 def page_image(request: HttpRequest, number: int, page: int) -> FileResponse:
-    """A preview image. Only previewable pages have one, so pages past the preview limit are
-    never served; the URL names the document's public number, never the file's hash."""
+    """A page image: the previewable pages for everyone who may open the document, every page
+    for those who may see them all (`pages_viewable_by`), whose images past the preview are
+    made on first request. The URL names the document's public number, never the file."""
     document = _document(request, number)
     if page < 1 or page > document.preview_page_count:
-        raise Http404
+        if page < 1 or page > pages_viewable_by(document, request.user):
+            raise Http404
+        row = pages.page_image(document, page)
+        response = FileResponse(default_storage.open(row.image.name), content_type="image/webp")
+        # Bought pages: for this browser only, never a shared cache.
+        response["Cache-Control"] = "private, max-age=3600"
+        return response
     row = get_object_or_404(Page.objects.exclude(image=""), document=document, number=page)
     response = FileResponse(default_storage.open(row.image.name), content_type="image/webp")
     # Shared caches may keep the pages of public documents; a private, held or unlisted one's
