@@ -324,8 +324,8 @@ def test_guess_you_like_follows_what_readers_of_this_document_also_read(user, ca
 
 
 def test_related_searches_come_from_the_search_log_without_sensitive_words(client, user):
-    from wenku.moderation.models import SensitiveWord
     from wenku.search.models import log_search
+    from wenku.site.models import SensitiveWord
 
     document = published_document(uploader=user, title="汇报", tags=["土地"])
     for query, n in [("土地 批复", 3), ("土地 出让", 1), ("土地 赌博", 5), ("天气", 9)]:

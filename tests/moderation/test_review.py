@@ -6,8 +6,7 @@ from tests.factories import published_document
 from wenku.library import publication
 from wenku.library.models import Document
 from wenku.moderation import services
-from wenku.moderation.models import SensitiveWord
-from wenku.site.models import AuditLog
+from wenku.site.models import AuditLog, SensitiveWord
 
 pytestmark = pytest.mark.django_db
 

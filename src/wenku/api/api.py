@@ -181,6 +181,11 @@ from wenku.api.search import router as search_router  # noqa: E402
 api.add_router("/search", search_router)
 
 
+from wenku.api.feedback import router as feedback_router  # noqa: E402
+
+api.add_router("/", feedback_router)
+
+
 from wenku.api.tokens import router as tokens_router  # noqa: E402
 
 api.add_router("/", tokens_router)

@@ -1,4 +1,5 @@
-"""What readers do with a document: favorite (收藏), tip (赏), report (举报)."""
+"""What readers do with a document: favorite (收藏), tip (赏), report (举报), rate (评分) and
+comment (评论)."""
 
 from django.conf import settings
 from django.db import models
@@ -96,3 +97,66 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document_title} {self.get_reason_display()}"
+
+
+class Rating(models.Model):
+    """One reader's stars (1-5) for a document; changeable. The document keeps the count and
+    the sum (`rating_count`, `rating_sum`) for its pages and lists."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    document = models.ForeignKey(
+        "library.Document", on_delete=models.CASCADE, related_name="ratings"
+    )
+    stars = models.PositiveSmallIntegerField(_("评分"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("评分")
+        verbose_name_plural = _("评分")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "document"], name="rating_once"),
+            models.CheckConstraint(
+                condition=Q(stars__gte=1, stars__lte=5), name="rating_one_to_five"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.stars}★ {self.document_id}"
+
+
+class Comment(models.Model):
+    """A plain-text comment on a document, or a reply to one (one level: a reply to a reply
+    answers the same comment)."""
+
+    class Status(models.TextChoices):
+        VISIBLE = "visible", _("已显示")
+        PENDING = "pending", _("待审核")
+        HIDDEN = "hidden", _("已屏蔽")
+        DELETED = "deleted", _("已删除")
+
+    document = models.ForeignKey(
+        "library.Document", on_delete=models.CASCADE, related_name="comments"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments"
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    text = models.TextField(_("内容"), max_length=1000)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.VISIBLE, db_index=True
+    )
+    # Why it waits for a moderator, or why one hid it.
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("评论")
+        verbose_name_plural = _("评论")
+        indexes = [models.Index(fields=["document", "status", "created_at"])]
+
+    def __str__(self) -> str:
+        return self.text[:40]

@@ -23,14 +23,14 @@ class ActionRefused(Refusal):
     """A reader's action refused (favorite, tip, report)."""
 
 
-def _require_published(document: Document) -> None:
+def require_published(document: Document) -> None:
     if not document.is_published:
         raise ActionRefused(_("文档尚未发布。"), "not_ready", 409)
 
 
 def set_favorite(user, document: Document, on: bool) -> tuple[bool, int]:
     """Favorite or unfavorite; returns (is favorite now, favorite count). Idempotent."""
-    _require_published(document)
+    require_published(document)
     with transaction.atomic():
         if on:
             try:
@@ -90,7 +90,7 @@ def tip(user, document: Document, amount: int, key: str = "") -> tuple[Tip, bool
     Refused for a new account (`tip_refusal`), a banned tipper or uploader, one's own document,
     an amount not offered by the site. Returns the tip and whether this call made it (False for
     a replay of the same key)."""
-    _require_published(document)
+    require_published(document)
     site = SiteSettings.current()
     if amount not in site.tip_choices:
         allowed = "、".join(str(a) for a in site.tip_choices)

@@ -9,4 +9,7 @@ urlpatterns = [
     path("doc/<id:number>/report/", views.report, name="report"),
     path("doc/<id:number>/share/", views.share, name="share"),
     path("doc/<id:number>/qr.svg", views.qr_code, name="qr"),
+    path("doc/<id:number>/rating/", views.rate, name="rate"),
+    path("doc/<id:number>/comments/", views.comment, name="comment"),
+    path("comments/<id:comment_id>/delete/", views.delete_comment, name="delete_comment"),
 ]

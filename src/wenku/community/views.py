@@ -1,4 +1,5 @@
-"""Favorite, share, tip and report a document: plain forms that htmx upgrades in place."""
+"""Favorite, share, tip, report, rate and comment on a document: plain forms that htmx
+upgrades in place."""
 
 from io import BytesIO
 
@@ -6,14 +7,14 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wenku.library.access import document_for
 
-from . import services
-from .models import Report
+from . import comments, ratings, services
+from .models import Comment, Report
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -122,3 +123,85 @@ def qr_code(request: HttpRequest, number: int) -> HttpResponse:
     response = HttpResponse(out.getvalue(), content_type="image/svg+xml")
     response["Cache-Control"] = "public, max-age=86400"
     return response
+
+
+def rating_context(request: HttpRequest, document) -> dict:
+    """What `community/_rating.html` shows (also on the document page)."""
+    may_rate = ratings.may_rate(request.user, document)
+    return {
+        "document": document,
+        "may_rate": may_rate,
+        "my_rating": ratings.my_rating(request.user, document) if may_rate else None,
+    }
+
+
+def comments_context(request: HttpRequest, document) -> dict:
+    """What `community/_comments.html` shows (also on the document page)."""
+    thread = comments.thread(document, request.user)
+    return {"document": document, "comments": thread, "comment_count": comments.visible_in(thread)}
+
+
+@login_required
+@require_POST
+def rate(request: HttpRequest, number: int) -> HttpResponse:
+    document = document_for(request, number)
+    error = ""
+    try:
+        stars = int(request.POST.get("stars", ""))
+    except ValueError:
+        stars = 0
+    try:
+        document = ratings.rate(request.user, document, stars)
+    except services.ActionRefused as exc:
+        error = exc.message
+    if _is_htmx(request):
+        context = {**rating_context(request, document), "rating_error": error}
+        return render(request, "community/_rating.html", context)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, _("评分已保存。"))
+    return redirect(document.get_absolute_url() + "#rating")
+
+
+def _after_comment(request: HttpRequest, document, error: str, done: str) -> HttpResponse:
+    if _is_htmx(request):
+        context = {**comments_context(request, document), "comment_error": error}
+        return render(request, "community/_comments.html", context)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, done)
+    return redirect(document.get_absolute_url() + "#comments")
+
+
+@login_required
+@require_POST
+def comment(request: HttpRequest, number: int) -> HttpResponse:
+    document = document_for(request, number)
+    try:
+        reply_to = int(request.POST["reply_to"]) if request.POST.get("reply_to") else None
+    except ValueError:
+        reply_to = -1
+    error, done = "", ""
+    try:
+        made = comments.post(request.user, document, request.POST.get("text", ""),
+                             reply_to=reply_to)  # fmt: skip
+    except services.ActionRefused as exc:
+        error = exc.message
+    else:
+        done = made.note or _("评论已发表。")
+    return _after_comment(request, document, error, done)
+
+
+@login_required
+@require_POST
+def delete_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
+    made = get_object_or_404(Comment.objects.select_related("document"), pk=comment_id)
+    document = document_for(request, made.document.number)
+    error = ""
+    try:
+        comments.delete(request.user, made)
+    except services.ActionRefused as exc:
+        error = exc.message
+    return _after_comment(request, document, error, _("评论已删除。"))

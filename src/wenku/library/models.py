@@ -266,6 +266,9 @@ class Document(models.Model):
     view_count = models.PositiveIntegerField(_("浏览次数"), default=0)
     download_count = models.PositiveIntegerField(_("下载次数"), default=0)
     favorite_count = models.PositiveIntegerField(_("收藏次数"), default=0)
+    # Kept by wenku.community.ratings: the number of ratings and the sum of their stars.
+    rating_count = models.PositiveIntegerField(_("评分人数"), default=0)
+    rating_sum = models.PositiveIntegerField(_("评分总和"), default=0)
 
     created_at = models.DateTimeField(_("上传时间"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -311,6 +314,10 @@ class Document(models.Model):
     @property
     def is_ready(self) -> bool:
         return self.status == self.Status.READY
+
+    @property
+    def rating_average(self) -> float | None:
+        return round(self.rating_sum / self.rating_count, 1) if self.rating_count else None
 
     @property
     def extension(self) -> str:

@@ -31,6 +31,14 @@ def document_json_ld(
         "inLanguage": "zh-CN",
         "keywords": ",".join(t.name for t in document.tag_list),
     }
+    if document.rating_count:
+        doc["aggregateRating"] = {
+            "@type": "AggregateRating",
+            "ratingValue": document.rating_average,
+            "ratingCount": document.rating_count,
+            "bestRating": 5,
+            "worstRating": 1,
+        }
     if document.preview_page_count:
         doc["thumbnailUrl"] = request.build_absolute_uri(
             f"{document.get_absolute_url()}page/1.webp"

@@ -1,5 +1,5 @@
-"""The admin of what operators moderate: documents (with re-conversion) and sensitive words.
-(Site settings and the audit log are `wenku.site`'s, accounts and bans `wenku.accounts`', the
+"""The admin of what operators moderate: documents (with re-conversion). (Site settings,
+sensitive words and the audit log are `wenku.site`'s, accounts and bans `wenku.accounts`', the
 category tree and tags `wenku.library`'s.)"""
 
 from django.contrib import admin, messages
@@ -12,14 +12,6 @@ from wenku.conversion.runner import reconvert
 from wenku.library.models import Document
 from wenku.library.signals import document_changed
 from wenku.site.auditing import AuditedAdmin, audit
-
-from .models import SensitiveWord
-
-
-@admin.register(SensitiveWord)
-class SensitiveWordAdmin(AuditedAdmin):
-    list_display = ["word", "created_at"]
-    search_fields = ["word"]
 
 
 @admin.register(Document)

@@ -18,8 +18,7 @@ from wenku.library.models import Document
 from wenku.library.removal import delete_document
 from wenku.site.auditing import audit
 from wenku.site.models import ReviewMode, SiteSettings
-
-from .models import SensitiveWord
+from wenku.site.sensitive import sensitive_words_in
 
 
 class ModerationError(Refusal):
@@ -41,25 +40,6 @@ def review_required(uploader) -> bool:
         ).count()
         return approved < site.trust_after_approved
     return True
-
-
-def _sensitive_words() -> list[str]:
-    return list(SensitiveWord.objects.values_list("word", flat=True))
-
-
-def sensitive_words_in(*texts: str) -> list[str]:
-    """The sensitive words (as listed) that any of `texts` contains, case-insensitively."""
-    words = _sensitive_words()
-    if not words:
-        return []
-    lowered = [(text or "").lower() for text in texts]
-    return [word for word in words if any(word.lower() in text for text in lowered)]
-
-
-def without_sensitive(words: list[str]) -> list[str]:
-    """`words` less those containing a sensitive word (one query for the whole list)."""
-    sensitive = [w.lower() for w in _sensitive_words()]
-    return [w for w in words if not any(s in w.lower() for s in sensitive)]
 
 
 def check_sensitive_words(document: Document) -> list[str]:

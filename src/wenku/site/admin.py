@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .auditing import AuditedAdmin
-from .models import AuditLog, SiteSettings
+from .models import AuditLog, SensitiveWord, SiteSettings
 
 
 @admin.register(SiteSettings)
@@ -52,3 +52,9 @@ class AuditLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(SensitiveWord)
+class SensitiveWordAdmin(AuditedAdmin):
+    list_display = ["word", "created_at"]
+    search_fields = ["word"]

@@ -1,4 +1,5 @@
-"""The site's own settings (one row an operator edits in the admin) and the audit log.
+"""The site's own settings (one row an operator edits in the admin), its sensitive words and the
+audit log.
 
 The bottom of the apps: everything may read the site's settings, nothing here reads another
 app. `SiteSettings` is also the one place where a value an operator may leave empty falls back
@@ -214,3 +215,18 @@ class AuditLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor} {self.action} {self.target_repr}"
+
+
+class SensitiveWord(models.Model):
+    """A word that sends a document to review when its title, description or text contains it."""
+
+    word = models.CharField(_("敏感词"), max_length=50, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["word"]
+        verbose_name = _("敏感词")
+        verbose_name_plural = _("敏感词")
+
+    def __str__(self) -> str:
+        return self.word

@@ -21,8 +21,8 @@ from wenku.community.models import Favorite
 from wenku.discovery.models import DocumentKeyword, NearDuplicate
 from wenku.discovery.services import keywords_for
 from wenku.library.models import Document, DocumentView, Download, public_q
-from wenku.moderation.services import without_sensitive
 from wenku.search.models import related_queries
+from wenku.site.sensitive import without_sensitive
 
 LIST_FIELDS = ("number", "title", "format", "page_count", "download_count", "created_at")
 SAME_CATEGORY_BONUS = 1.5

@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from wenku.community.services import is_favorite
+from wenku.community.views import comments_context, rating_context
 from wenku.conversion import pages
 from wenku.library import seo, text
 from wenku.library.access import document_for, has_bought, pages_readable_by, pages_viewable_by
@@ -150,6 +151,8 @@ def _render_detail(request: HttpRequest, document: Document) -> HttpResponse:
         in_document_q=in_document_q,
         in_document_hits=in_document_hits,
     )
+    context.update(rating_context(request, document))
+    context.update(comments_context(request, document))
     return render(request, "library/document.html", context)
 
 
