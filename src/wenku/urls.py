@@ -17,6 +17,7 @@ urlpatterns = [
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("wenku.accounts.urls")),
+    path("", include("wenku.notices.urls")),
     path("", include("wenku.community.urls")),
     path("search/", include("wenku.search.urls")),
     path("", include("wenku.web.urls")),

@@ -52,8 +52,8 @@ def _descendants(pid: int) -> list[int]:
 @dataclass
 class Cluster:
     """`with Cluster(root, server_url) as c:` starts the shared parts; then `add_web()`,
-    `add_worker()`. `server_url` is a PostgreSQL URL; the cluster makes its own database (and
-drops it at the end)."""
+        `add_worker()`. `server_url` is a PostgreSQL URL; the cluster makes its own database (and
+    drops it at the end)."""
 
     root: Path
     server_url: str

@@ -161,7 +161,7 @@ def test_a_comment_ban_and_the_hourly_limit_refuse_with_a_reason(
     assert codes == [201, 201, 429]
 
 
-@pytest.mark.parametrize("text", ["", "   \u200b\u0000 ", "长" * 1001])
+@pytest.mark.parametrize("text", ["", "   \u200b\u0007 ", "长" * 1001])
 def test_an_empty_or_too_long_comment_is_refused(client, reader, document, text):
     client.force_login(reader)
     response = client.post(f"/doc/{document.number}/comments/", {"text": text}, follow=True)

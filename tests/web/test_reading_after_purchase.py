@@ -92,3 +92,21 @@ def test_an_anonymous_visitor_reads_the_preview_and_is_told_how_to_read_the_rest
     assert reading.context["current"] == 2 and reading.context["viewable"] == 2
     assert "已购买" not in reading.content.decode()
     assert "下载后可阅读全文" in client.get(paid.get_absolute_url()).content.decode()
+
+
+def test_an_image_made_for_a_buyer_never_shows_on_the_page_of_anyone_else(client, reader, paid):
+    _buy(reader, paid)
+    client.force_login(reader)
+    assert _image(client, paid, 3).status_code == 200
+    client.logout()
+    html = client.get(paid.get_absolute_url()).content.decode()
+    assert f"/doc/{paid.number}/page/2.webp" in html
+    assert f"/doc/{paid.number}/page/3.webp" not in html
+
+
+def test_a_pdf_gone_from_storage_is_a_missing_page_not_a_server_error(client, reader, paid):
+    _buy(reader, paid)
+    default_storage.delete(paid.pdf.name)
+    client.force_login(reader)
+    assert _image(client, paid, 4).status_code == 404
+    assert _image(client, paid, 1).status_code == 200, "stored preview images still show"

@@ -13,6 +13,7 @@ from wenku.accounts.services import client_ip
 from wenku.api.docs import LocalSwagger
 from wenku.api.errors import ErrorOut, WenkuAPI
 from wenku.api.tokens import bearer_user, optional_user
+from wenku.api.types import NO_NUL, Text
 from wenku.conversion.ingest import Metadata, ingest
 from wenku.library import metadata, removal
 from wenku.library.models import Document
@@ -94,10 +95,10 @@ class DocumentOut(Schema):
 def upload_document(
     request: HttpRequest,
     file: File[UploadedFile],
-    title: Form[str] = "",
-    description: Form[str] = "",
-    tags: Form[str] = "",
-    category: Form[str] = "",
+    title: str = Form("", pattern=NO_NUL),
+    description: str = Form("", pattern=NO_NUL),
+    tags: str = Form("", pattern=NO_NUL),
+    category: str = Form("", pattern=NO_NUL),
     price: Form[int] = 0,
 ):
     meta = Metadata(
@@ -126,8 +127,8 @@ def get_document(request: HttpRequest, number: int):
 
 
 class DocumentEdit(Schema):
-    title: str | None = Field(None, max_length=1000)
-    description: str | None = Field(None, max_length=100_000)
+    title: Text | None = Field(None, max_length=1000)
+    description: Text | None = Field(None, max_length=100_000)
     price: int | None = None
 
 
@@ -186,6 +187,16 @@ from wenku.api.feedback import router as feedback_router  # noqa: E402
 api.add_router("/", feedback_router)
 
 
+from wenku.api.people import router as people_router  # noqa: E402
+
+api.add_router("/", people_router)
+
+
 from wenku.api.tokens import router as tokens_router  # noqa: E402
 
 api.add_router("/", tokens_router)
+
+
+from wenku.api.notices import router as notices_router  # noqa: E402
+
+api.add_router("/", notices_router, tags=["notifications"])

@@ -17,6 +17,7 @@ from wenku.community.models import Comment
 from wenku.library.models import Document
 
 from .tokens import optional_user
+from .types import Text
 
 router = Router()
 
@@ -54,7 +55,7 @@ class CommentOut(Schema):
 
 
 class CommentIn(Schema):
-    text: str = Field(max_length=10_000)
+    text: Text = Field(max_length=10_000)
     reply_to: int | None = None
 
 

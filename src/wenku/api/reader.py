@@ -15,6 +15,7 @@ from wenku.accounts import points, services
 from wenku.accounts.forms import RegisterForm
 from wenku.accounts.models import ApiToken, PointsEntry
 from wenku.api.errors import ErrorOut
+from wenku.api.types import Text
 from wenku.community import services as community
 from wenku.community.models import Favorite
 from wenku.library import downloads
@@ -26,15 +27,15 @@ PER_PAGE = 50
 
 
 class Credentials(Schema):
-    username: str
-    password: str
+    username: Text
+    password: Text
 
 
 class Registration(Schema):
     # Checked by the registration form, whose messages say exactly what is wrong (400).
-    username: str
-    email: str
-    password: str
+    username: Text
+    email: Text
+    password: Text
 
 
 class TokenOut(Schema):
@@ -88,8 +89,8 @@ class TipOut(Schema):
 
 
 class ReportIn(Schema):
-    reason: str
-    details: str = ""
+    reason: Text
+    details: Text = ""
 
 
 class ReportOut(Schema):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from wenku.api.types import Text
 from wenku.search.forms import MAX_PAGES, SearchForm
 from wenku.search.services import run_search
 
@@ -43,14 +44,14 @@ class SearchOut(Schema):
 
 
 class SearchParams(Schema):
-    q: str = ""
+    q: Text = ""
     category: int | None = None
-    format: str | None = None
+    format: Text | None = None
     pages_min: int | None = Field(None, ge=0, le=MAX_PAGES)
     pages_max: int | None = Field(None, ge=0, le=MAX_PAGES)
-    price: str | None = None
-    date: str | None = None
-    sort: str = "relevance"
+    price: Text | None = None
+    date: Text | None = None
+    sort: Text = "relevance"
     page: int = Field(1, ge=1, le=500)
 
 

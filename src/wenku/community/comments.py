@@ -8,6 +8,8 @@ Rules, shared by the web views and the API:
   in "new users" mode, by an account not yet trusted), waits for a moderator (`PENDING`); the
   author sees it with that note, nobody else does.
 - A reply answers a visible top-level comment; a reply to a reply answers the same comment.
+  The author of the comment answered gets a notice when the reply becomes visible (at once, or
+  when a moderator approves it), unless they answered themselves.
 - The author deletes their own comment (its replies go with it from view); moderators hide or
   approve (`wenku.moderation.services`).
 Invariant: only `VISIBLE` comments reach anyone but their author, and the document page's
@@ -26,6 +28,7 @@ from django.utils.translation import gettext as _
 from wenku.accounts.bans import active_ban, ban_message
 from wenku.accounts.services import take
 from wenku.library.models import Document
+from wenku.notices.services import Kind, notify, site_language
 from wenku.site.models import ReviewMode, SiteSettings
 from wenku.site.sensitive import sensitive_words_in
 
@@ -74,14 +77,14 @@ def post(user, document: Document, text: str, *, reply_to: int | None = None) ->
     if ban is not None:
         raise ActionRefused(ban_message(ban), "banned", 403)
     text = _clean(text)
-    parent = None
+    parent = answered = None
     if reply_to is not None:
         parent = Comment.objects.filter(
             pk=reply_to, document=document, status=Comment.Status.VISIBLE
         ).first()
         if parent is None:
             raise ActionRefused(_("要回复的评论不存在或已删除。"), "no_parent", 404)
-        parent = parent.parent or parent
+        answered, parent = parent, parent.parent or parent
     event, wait = take("comment", f"user:{user.pk}", COMMENTS_PER_HOUR, dt.timedelta(hours=1))
     if event is None:
         minutes = max(1, int(wait.total_seconds() // 60) + 1)
@@ -99,7 +102,25 @@ def post(user, document: Document, text: str, *, reply_to: int | None = None) ->
     )
     if not note:
         _touch(document)
+        if answered is not None:
+            _tell_answered(answered, comment)
     return comment
+
+
+def _tell_answered(answered: Comment, reply: Comment) -> None:
+    """The author of the comment answered learns of a reply once it is visible (never of a
+    reply of their own)."""
+    if answered.author_id == reply.author_id:
+        return
+    words = " ".join(reply.text.split())
+    with site_language():
+        text = _("%(name)s 回复了您在《%(title)s》的评论：%(text)s") % {
+            "name": reply.author.masked_name,
+            "title": reply.document.title,
+            "text": words if len(words) <= 60 else words[:60] + "…",
+        }
+    url = f"{reply.document.get_absolute_url()}#comment-{reply.pk}"
+    notify(answered.author, Kind.REPLY, text, url=url, document=reply.document, actor=reply.author)
 
 
 def delete(user, comment: Comment) -> None:
@@ -116,6 +137,9 @@ def set_status(comment: Comment, status: str, note: str = "") -> None:
     """A moderator's decision (visible or hidden); the caller records it in the audit log."""
     Comment.objects.filter(pk=comment.pk).update(status=status, note=note[:300])
     _touch(comment.document)
+    approved = comment.status == Comment.Status.PENDING and status == Comment.Status.VISIBLE
+    if approved and comment.parent_id:  # a held reply: its thread's author learns of it now
+        _tell_answered(comment.parent, comment)
 
 
 def thread(document: Document, viewer=None) -> list[Comment]:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from wenku.accounts import points
 from wenku.errors import Refusal
 from wenku.library.models import Document
+from wenku.notices.services import Kind, notify, site_language
 from wenku.site.models import SiteSettings
 
 from .models import Favorite, Report, Tip
@@ -141,6 +142,14 @@ def tip(user, document: Document, amount: int, key: str = "") -> tuple[Tip, bool
                 counterparty=user,
                 memo=document.title,
             )
+            with site_language():
+                text = _("%(name)s 打赏了您的《%(title)s》%(amount)s 积分") % {
+                    "name": user.masked_name,
+                    "title": document.title,
+                    "amount": amount,
+                }
+            url = document.get_absolute_url()
+            notify(recipient, Kind.TIP, text, url=url, document=document, actor=user)
     except points.InsufficientPoints as exc:
         raise ActionRefused(exc.message, exc.code, 402) from None
     return made, True

@@ -12,4 +12,5 @@ urlpatterns = [
     path("doc/<id:number>/rating/", views.rate, name="rate"),
     path("doc/<id:number>/comments/", views.comment, name="comment"),
     path("comments/<id:comment_id>/delete/", views.delete_comment, name="delete_comment"),
+    path("u/<id:user_id>/follow/", views.follow, name="follow"),
 ]

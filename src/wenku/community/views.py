@@ -6,14 +6,16 @@ from io import BytesIO
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wenku.library.access import document_for
 
-from . import comments, ratings, services
+from . import comments, follows, ratings, services
 from .models import Comment, Report
 
 
@@ -205,3 +207,45 @@ def delete_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
     except services.ActionRefused as exc:
         error = exc.message
     return _after_comment(request, document, error, _("评论已删除。"))
+
+
+def _follow_next(request: HttpRequest, target) -> str:
+    """Back to the page the form was on (only a page of this site), else the home page."""
+    wanted = request.POST.get("next", "")
+    safe = url_has_allowed_host_and_scheme(
+        wanted, {request.get_host()}, require_https=request.is_secure()
+    )
+    return wanted if wanted and safe else reverse("web:user", args=[target.pk])
+
+
+@login_required
+@require_POST
+def follow(request: HttpRequest, user_id: int) -> HttpResponse:
+    """Follow or unfollow a user: `on=1`/`on=0`, or a toggle without it."""
+    try:
+        target = follows.person(user_id)
+    except services.ActionRefused:
+        raise Http404 from None
+    wanted = request.POST.get("on")
+    on = wanted == "1" if wanted in ("1", "0") else not follows.is_following(request.user, target)
+    error = ""
+    try:
+        on, count = follows.set_following(request.user, target, on)
+    except services.ActionRefused as exc:
+        error = exc.message
+        on, count = follows.is_following(request.user, target), follows.follower_count(target)
+    if _is_htmx(request):
+        context = {
+            "person": target,
+            "is_following": on,
+            "follower_count": count,
+            "follow_error": error,
+            "next": request.POST.get("next", ""),
+            "oob": True,  # the count on the home page changes with the button
+        }
+        return render(request, "community/_follow.html", context)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, _("已关注。") if on else _("已取消关注。"))
+    return redirect(_follow_next(request, target))

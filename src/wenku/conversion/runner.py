@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 
 from wenku.library import publication
 from wenku.library.models import Document, Page
+from wenku.notices.services import Kind, notify, site_language
 from wenku.storage import save_new
 
 from .detect import detect
@@ -327,7 +328,18 @@ def _publish(document: Document, pages: list[Page], pdf_name: str, *, notice: st
         updated_at=timezone.now(),
     )
     document.refresh_from_db()
-    publication.converted(document)
+    published = publication.converted(document)
+    with site_language():
+        if published:
+            _tell_uploader(document, Kind.CONVERTED, _("《%(title)s》已转换完成并发布"))
+        elif document.review == Document.Review.PENDING:
+            _tell_uploader(document, Kind.HELD, _("《%(title)s》已转换完成，正在等待审核"))
+
+
+def _tell_uploader(document: Document, kind: str, message: str, **params: str) -> None:
+    """Notify the uploader, inside the transaction that changed the document's state."""
+    text = message % {"title": document.title, **params}
+    notify(document.uploader, kind, text, url=document.get_absolute_url(), document=document)
 
 
 def pdf_unreadable_message() -> str:
@@ -358,7 +370,10 @@ def _give_up_or_retry(
     attempts = document.attempts
     if permanent or attempts >= settings.WENKU.max_attempts:
         suffix = _("（已尝试 %(n)s 次）") % {"n": attempts} if attempts > 1 else ""
-        mine.update(status=Document.Status.FAILED, error=message + suffix, progress=0, **common)
+        if mine.update(status=Document.Status.FAILED, error=message + suffix, progress=0, **common):
+            with site_language():
+                failed = _("《%(title)s》转换失败：%(error)s")
+                _tell_uploader(document, Kind.FAILED, failed, error=message + suffix)
         return
     delay = settings.WENKU.retry_backoff * 2 ** (attempts - 1)
     updated = mine.update(

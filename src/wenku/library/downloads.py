@@ -19,6 +19,7 @@ from wenku.accounts import points
 from wenku.accounts.bans import active_ban, ban_message
 from wenku.clock import start_of_today
 from wenku.errors import Refusal
+from wenku.notices.services import Kind, notify, site_language
 from wenku.site.models import SiteSettings
 
 from .access import reads_whole_document
@@ -175,4 +176,13 @@ def _buy(user, document: Document, site: SiteSettings) -> int:
             counterparty=user,
             memo=document.title,
         )
+    else:
+        earned = 0
+    with site_language():  # the uploader learns of the sale, in the purchase's transaction
+        told = _("有人购买了《%(title)s》，获得 %(n)s 积分")
+        if not earned:
+            told = _("有人购买了《%(title)s》")
+        told %= {"title": document.title, "n": earned}
+    url = document.get_absolute_url()
+    notify(uploader, Kind.PURCHASE, told, url=url, document=document, actor=user)
     return document.price

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,6 +17,7 @@ from wenku.errors import Refusal
 from wenku.library import publication
 from wenku.library.models import Document
 from wenku.library.removal import delete_document
+from wenku.notices.services import Kind, notify, site_language
 from wenku.site.auditing import audit
 from wenku.site.models import ReviewMode, SiteSettings
 from wenku.site.sensitive import sensitive_words_in
@@ -58,6 +60,10 @@ def approve(document: Document, by, note: str = "") -> None:
         raise ModerationError(_("文档尚未转换完成，不能审核通过。"))
     publication.record_verdict(current, Document.Review.APPROVED, note, by)
     audit(by, "approve", current, note)
+    with site_language():
+        text = _("《%(title)s》已通过审核。") % {"title": current.title}
+        text += _("说明：%(note)s") % {"note": note} if note else ""
+    _tell_uploader(current, Kind.APPROVED, text, by)
 
 
 @transaction.atomic
@@ -67,6 +73,9 @@ def reject(document: Document, by, reason: str) -> None:
         raise ModerationError(_("请填写驳回原因，上传者会看到它。"))
     before = publication.record_verdict(document, Document.Review.REJECTED, reason, by)
     audit(by, "reject", before, reason)
+    with site_language():
+        text = _("《%(title)s》未通过审核：%(reason)s") % {"title": before.title, "reason": reason}
+    _tell_uploader(before, Kind.REJECTED, text, by)
 
 
 @transaction.atomic
@@ -74,6 +83,15 @@ def hide(document: Document, by, reason: str) -> None:
     """Take a published document down (it stays in the uploader's list with the reason)."""
     before = publication.record_verdict(document, Document.Review.HIDDEN, reason, by)
     audit(by, "hide", before, reason)
+    with site_language():
+        text = _("《%(title)s》已被屏蔽：%(reason)s") % {"title": before.title, "reason": reason}
+    _tell_uploader(before, Kind.HIDDEN, text, by)
+
+
+def _tell_uploader(document: Document, kind: str, text: str, by) -> None:
+    """The uploader learns a verdict, in its transaction (not when they gave it themselves)."""
+    url = document.get_absolute_url()
+    notify(document.uploader, kind, text, url=url, document=document, actor=by)
 
 
 def punish(user, kind: str, days: int | None, reason: str, by) -> Punishment:
@@ -133,6 +151,14 @@ def resolve_reports(
     Report.objects.filter(pk__in=[r.pk for r in open_reports]).update(
         status=status, outcome=outcome, resolved_at=timezone.now()
     )
+    with site_language():
+        told = _("您对《%(title)s》的举报已处理：%(outcome)s")
+        if action == "dismiss":
+            told = _("您对《%(title)s》的举报未被采纳：%(outcome)s")
+        told %= {"title": document.title, "outcome": outcome}
+    mine = reverse("web:reports")
+    for r in open_reports:
+        notify(r.reporter, Kind.REPORT, told, url=mine, document=document, actor=by)
     reasons = "、".join(sorted({r.get_reason_display() for r in open_reports}))
     if action == "hide":
         hide(document, by, f"被举报：{reasons}。{note}")

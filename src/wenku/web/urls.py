@@ -3,7 +3,7 @@ from django.urls import path
 
 from wenku.library.sitemaps import SITEMAPS
 
-from .views import browse, document, download, me, site, upload
+from .views import browse, document, download, me, people, site, upload
 
 app_name = "web"
 urlpatterns = [
@@ -15,6 +15,9 @@ urlpatterns = [
     path("doc/<id:number>/status/", document.status, name="status"),
     path("doc/<id:number>/page/<id:page>.webp", document.page_image, name="page_image"),
     path("doc/<id:number>/download/", download.download, name="download"),
+    path("u/<id:user_id>/", people.home, name="user"),
+    path("u/<id:user_id>/following/", people.following, name="user_following"),
+    path("u/<id:user_id>/avatar.svg", people.avatar, name="avatar"),
     path("robots.txt", site.robots, name="robots"),
     path("-/ping", site.ping, name="ping"),
     path("-/ready", site.ready, name="ready"),
@@ -22,6 +25,7 @@ urlpatterns = [
     path("me/favorites/", me.favorites, name="favorites"),
     path("me/downloads/", me.downloads, name="downloads"),
     path("me/reports/", me.reports, name="reports"),
+    path("me/following/", me.following, name="following"),
     path("me/uploads/<id:number>/delete/", me.delete_upload, name="delete_upload"),
 ]
 

@@ -20,13 +20,17 @@ def page_of(request: HttpRequest, queryset):
     return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
 
 
-def render_tab(request: HttpRequest, tab: str, **context) -> HttpResponse:
+def render_tab(
+    request: HttpRequest, tab: str, *, template: str | None = None, **context
+) -> HttpResponse:
+    """A `/me` tab in its frame (`accounts/me_base.html`); its template is `accounts/me_<tab>.html`
+    unless the app that owns the tab names its own."""
     context.update(
         tab=tab,
         balance=points.balance_of(request.user),
         signed_in=services.signed_in_today(request.user),
     )
-    return render(request, f"accounts/me_{tab}.html", context)
+    return render(request, template or f"accounts/me_{tab}.html", context)
 
 
 @login_required

@@ -1,7 +1,9 @@
 """Document pages: the page itself, the reader, its conversion status, and its preview images."""
 
+import logging
 import time
 
+import pypdfium2 as pdfium
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files.storage import default_storage
@@ -15,6 +17,7 @@ from django.utils.translation import gettext as _
 from wenku.community.services import is_favorite
 from wenku.community.views import comments_context, rating_context
 from wenku.conversion import pages
+from wenku.conversion.errors import ConversionError
 from wenku.library import seo, text
 from wenku.library.access import document_for, has_bought, pages_readable_by, pages_viewable_by
 from wenku.library.models import Document, Page
@@ -22,6 +25,8 @@ from wenku.library.visits import count_view
 from wenku.search.index import search_in_document
 from wenku.site.models import SiteSettings
 from wenku.web import related
+
+log = logging.getLogger("wenku.web")
 
 
 def _document(request: HttpRequest, number: int) -> Document:
@@ -106,7 +111,10 @@ def _render_detail(request: HttpRequest, document: Document) -> HttpResponse:
         return render(request, "library/document.html", context)
 
     preview_pages = list(
-        document.pages.exclude(image="").only("number", "image", "image_width", "image_height")
+        # The preview only: pages past it may have images (made for a buyer), read in the reader.
+        document.pages.filter(number__lte=document.preview_page_count)
+        .exclude(image="")
+        .only("number", "image", "image_width", "image_height")
     )
     # Text only of the pages this visitor may read: the chunks, the meta description and the
     # JSON-LD are made from these, and the other pages' text is never even loaded.
@@ -216,7 +224,13 @@ def page_image(request: HttpRequest, number: int, page: int) -> FileResponse:
     if page < 1 or page > document.preview_page_count:
         if page < 1 or page > pages_viewable_by(document, request.user):
             raise Http404
-        row = pages.page_image(document, page)
+        try:
+            row = pages.page_image(document, page)
+        except (OSError, ConversionError, pdfium.PdfiumError) as exc:
+            # The stored PDF is gone or unreadable: the page cannot be drawn (staff see the
+            # document in `wenku storage check`); not a server error for the reader.
+            log.warning("page %s of document %s not rendered: %s", page, document.pk, exc)
+            raise Http404 from exc
         response = FileResponse(default_storage.open(row.image.name), content_type="image/webp")
         # Bought pages: for this browser only, never a shared cache.
         response["Cache-Control"] = "private, max-age=3600"
