@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("wenku.accounts.urls")),
     path("", include("wenku.notices.urls")),
     path("", include("wenku.community.urls")),
+    path("", include("wenku.moderation.complaint_urls")),
     path("search/", include("wenku.search.urls")),
     path("", include("wenku.web.urls")),
     *sitemap_urls,

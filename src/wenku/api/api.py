@@ -192,6 +192,11 @@ from wenku.api.people import router as people_router  # noqa: E402
 api.add_router("/", people_router)
 
 
+from wenku.api.folders import router as folders_router  # noqa: E402
+
+api.add_router("/", folders_router)
+
+
 from wenku.api.tokens import router as tokens_router  # noqa: E402
 
 api.add_router("/", tokens_router)
@@ -200,3 +205,8 @@ api.add_router("/", tokens_router)
 from wenku.api.notices import router as notices_router  # noqa: E402
 
 api.add_router("/", notices_router, tags=["notifications"])
+
+
+from wenku.api.complaints import router as complaints_router  # noqa: E402
+
+api.add_router("/", complaints_router, tags=["complaints"])

@@ -1,9 +1,13 @@
 """What readers do with a document: favorite (收藏), tip (赏), report (举报), rate (评分) and
 comment (评论)."""
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -187,3 +191,61 @@ class Follow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.follower_id} -> {self.followed_id}"
+
+
+def new_share_token() -> str:
+    """A folder's share link: random and unguessable (128 bits), URL-safe."""
+    return secrets.token_urlsafe(16)
+
+
+class Folder(models.Model):
+    """A named folder (收藏夹/文辑) of a user's favorites, private or public; the rules and the
+    favorite invariant are `wenku.community.folders`'."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="folders"
+    )
+    name = models.CharField(_("名称"), max_length=50)
+    description = models.TextField(_("简介"), max_length=500, blank=True)
+    is_public = models.BooleanField(_("公开"), default=False)
+    share_token = models.CharField(max_length=32, unique=True, default=new_share_token)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("收藏夹")
+        verbose_name_plural = _("收藏夹")
+        constraints = [models.UniqueConstraint(fields=["owner", "name"], name="folder_name_once")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("web:folder", args=[self.pk])
+
+    def get_share_url(self) -> str:
+        return reverse("web:folder_shared", args=[self.share_token])
+
+
+class FolderItem(models.Model):
+    """A document in a folder; the newest first on the folder's page."""
+
+    folder = models.ForeignKey(Folder, on_delete=models.CASCADE, related_name="items")
+    document = models.ForeignKey(
+        "library.Document", on_delete=models.CASCADE, related_name="folder_items"
+    )
+    # A default rather than auto_now_add, so the migration keeps the time of older favorites.
+    added_at = models.DateTimeField(_("收藏时间"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-added_at", "-id"]
+        verbose_name = _("收藏夹中的文档")
+        verbose_name_plural = _("收藏夹中的文档")
+        constraints = [
+            models.UniqueConstraint(fields=["folder", "document"], name="folder_item_once")
+        ]
+        indexes = [models.Index(fields=["folder", "-added_at"], name="folder_item_newest")]
+
+    def __str__(self) -> str:
+        return f"{self.folder_id}: {self.document_id}"

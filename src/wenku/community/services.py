@@ -6,48 +6,25 @@ import datetime as dt
 import uuid
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
-from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wenku.accounts import points
-from wenku.errors import Refusal
 from wenku.library.models import Document
 from wenku.notices.services import Kind, notify, site_language
 from wenku.site.models import SiteSettings
 
+from . import folders
 from .models import Favorite, Report, Tip
-
-
-class ActionRefused(Refusal):
-    """A reader's action refused (favorite, tip, report)."""
-
-
-def require_published(document: Document) -> None:
-    if not document.is_published:
-        raise ActionRefused(_("文档尚未发布。"), "not_ready", 409)
+from .refusals import ActionRefused, require_published
 
 
 def set_favorite(user, document: Document, on: bool) -> tuple[bool, int]:
-    """Favorite or unfavorite; returns (is favorite now, favorite count). Idempotent."""
-    require_published(document)
-    with transaction.atomic():
-        if on:
-            try:
-                with transaction.atomic():
-                    Favorite.objects.create(user=user, document=document)
-                changed = 1
-            except IntegrityError:
-                changed = 0
-        else:
-            changed = -Favorite.objects.filter(user=user, document=document).delete()[0]
-        if changed:
-            Document.objects.filter(pk=document.pk).update(
-                favorite_count=Greatest(F("favorite_count") + changed, 0)
-            )
-        count = Document.objects.filter(pk=document.pk).values_list("favorite_count", flat=True)
-    return on, count.get()
+    """Favorite or unfavorite; returns (is favorite now, favorite count). Idempotent.
+
+    A favorite is a document in one of the reader's folders (`folders`' invariant): favoriting
+    puts it into the default folder, unfavoriting takes it out of every folder."""
+    return folders.set_favorite(user, document, on)
 
 
 def toggle_favorite(user, document: Document) -> tuple[bool, int]:

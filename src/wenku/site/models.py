@@ -99,6 +99,11 @@ class SiteSettings(models.Model):
         default=0.8,
         help_text=_("与已发布文档的文本相似度（Jaccard 估计）达到此值时送审"),
     )
+    complaints_before_upload_ban = models.PositiveIntegerField(
+        _("版权投诉成立几次后禁止上传"),
+        default=3,
+        help_text=_("上传者被确认侵权的版权投诉达到这么多次时，永久禁止其上传；0 表示不自动处罚"),
+    )
 
     # Uploads
     allowed_formats = models.CharField(

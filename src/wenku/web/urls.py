@@ -3,7 +3,7 @@ from django.urls import path
 
 from wenku.library.sitemaps import SITEMAPS
 
-from .views import browse, document, download, me, people, site, upload
+from .views import browse, document, download, folders, me, people, site, upload
 
 app_name = "web"
 urlpatterns = [
@@ -27,6 +27,14 @@ urlpatterns = [
     path("me/reports/", me.reports, name="reports"),
     path("me/following/", me.following, name="following"),
     path("me/uploads/<id:number>/delete/", me.delete_upload, name="delete_upload"),
+    path("me/folders/", folders.mine, name="folders"),
+    path("me/folders/<id:folder_id>/edit/", folders.edit, name="folder_edit"),
+    path("me/folders/<id:folder_id>/public/", folders.publish, name="folder_public"),
+    path("me/folders/<id:folder_id>/delete/", folders.delete, name="folder_delete"),
+    path("folders/<id:folder_id>/", folders.detail, name="folder"),
+    path("folders/<id:folder_id>/remove/<id:number>/", folders.remove, name="folder_remove"),
+    path("folders/s/<slug:token>/", folders.shared, name="folder_shared"),
+    path("doc/<id:number>/folders/", folders.collect, name="collect"),
 ]
 
 # Outside the namespace: Django's sitemap views reverse their section view by its plain name.

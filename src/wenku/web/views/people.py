@@ -1,5 +1,6 @@
 """Home pages of readers and uploaders (`/u/<id>/`): the name others see, a generated avatar,
-the counts, the follow button and the public uploads; and whom a user follows.
+the counts, the follow button, the public folders and the public uploads; and whom a user
+follows.
 
 Only public documents (`Document.objects.public()`) appear; nobody's real user name is shown
 to anyone but themself (`shown_name`); an inactive user's pages are 404."""
@@ -10,7 +11,7 @@ from django.shortcuts import get_object_or_404, render
 
 from wenku.accounts.avatars import avatar_svg, avatar_url
 from wenku.accounts.models import User
-from wenku.community import follows
+from wenku.community import folders, follows
 from wenku.web.related import LIST_FIELDS
 
 PER_PAGE = 20
@@ -42,6 +43,7 @@ def home(request: HttpRequest, user_id: int) -> HttpResponse:
             "is_self": request.user.pk == person.pk,
             "is_following": follows.is_following(request.user, person),
             "page": paginator.get_page(request.GET.get("page")),
+            "folders": list(folders.public_folders_of(person)),
         },
     )
 
