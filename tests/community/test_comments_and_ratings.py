@@ -198,3 +198,42 @@ def test_anonymous_visitors_are_asked_to_log_in(client, document):
     assert client.post(f"/doc/{document.number}/comments/", {"text": "匿名"}).status_code == 302
     assert not Comment.objects.exists()
     assert "登录后发表评论" in client.get(document.get_absolute_url()).content.decode()
+
+
+def test_readers_report_a_comment_once_and_enough_reports_hold_it(
+    client, user, reader, django_user_model, document
+):
+    made = comments.post(user, document, "可疑的评论")
+    url = f"/api/comments/{made.pk}/report"
+    own = client.post(
+        url, {"reason": "spam"}, content_type="application/json", headers=_bearer(user)
+    )
+    assert own.status_code == 403
+    first = client.post(
+        url, {"reason": "spam"}, content_type="application/json", headers=_bearer(reader)
+    )
+    assert first.status_code == 201 and first.json() == {"reported": made.pk, "held": False}
+    again = client.post(
+        url, {"reason": "abuse"}, content_type="application/json", headers=_bearer(reader)
+    )
+    assert again.status_code == 409
+    bad = client.post(
+        url, {"reason": "x"}, content_type="application/json", headers=_bearer(reader)
+    )
+    assert bad.status_code == 400
+    others = [
+        django_user_model.objects.create_user(f"r{n}", password="pw-reporter-123456")
+        for n in (2, 3)
+    ]
+    client.force_login(others[0])
+    client.post(f"/comments/{made.pk}/report/", {"reason": "abuse"})
+    assert "可疑的评论" in client.get(document.get_absolute_url()).content.decode()
+    client.force_login(others[1])
+    response = client.post(
+        f"/comments/{made.pk}/report/", {"reason": "abuse"}, headers={"HX-Request": "true"}
+    )
+    assert "可疑的评论" not in response.content.decode(), "held at the third report"
+    made.refresh_from_db()
+    assert (made.status, made.report_count) == (Comment.Status.PENDING, 3)
+    client.logout()
+    assert "可疑的评论" not in client.get(document.get_absolute_url()).content.decode()

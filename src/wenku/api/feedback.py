@@ -103,6 +103,29 @@ def delete_comment(request: HttpRequest, comment_id: int):
     return Deleted(deleted=comment_id)
 
 
+class CommentReportIn(Schema):
+    reason: Text  # spam, porn, copyright, sensitive, abuse, other
+
+
+class CommentReported(Schema):
+    reported: int
+    held: bool  # reported by enough readers: waiting for a moderator again
+
+
+@router.post(
+    "/comments/{comment_id}/report",
+    response={201: CommentReported, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    tags=["comments"],
+    summary="举报评论（原因：spam, porn, copyright, sensitive, abuse, other）",
+)
+def report_comment(request: HttpRequest, comment_id: int, body: CommentReportIn):
+    made = Comment.objects.filter(pk=comment_id).select_related("document").first()
+    if made is None or not made.document.visible_to(request.auth):
+        raise HttpError(404, _("评论不存在。"))
+    made = comments.report(request.auth, made, body.reason)
+    return Status(201, CommentReported(reported=comment_id, held=made.status == "pending"))
+
+
 class RatingOut(Schema):
     average: float | None
     count: int

@@ -11,8 +11,11 @@ from .models import Comment
 
 @admin.register(Comment)
 class CommentAdmin(AuditedAdmin):
-    list_display = ["created_at", "document", "author", "status", "short_text", "note"]
+    list_display = [
+        "created_at", "document", "author", "status", "report_count", "short_text", "note",
+    ]  # fmt: skip
     list_filter = ["status"]
+    ordering = ["-report_count", "-created_at"]
     search_fields = ["text", "author__username", "=document__number"]
     raw_id_fields = ["document", "author", "parent"]
     actions = ["approve_selected", "hide_selected"]

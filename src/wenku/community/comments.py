@@ -10,6 +10,8 @@ Rules, shared by the web views and the API:
 - A reply answers a visible top-level comment; a reply to a reply answers the same comment.
   The author of the comment answered gets a notice when the reply becomes visible (at once, or
   when a moderator approves it), unless they answered themselves.
+- Any logged-in reader but its author may report a visible comment, once; at
+  `REPORTS_TO_HOLD` reports it waits for a moderator again ("被多人举报").
 - The author deletes their own comment (its replies go with it from view); moderators hide or
   approve (`wenku.moderation.services`).
 Invariant: only `VISIBLE` comments reach anyone but their author, and the document page's
@@ -21,7 +23,8 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 
-from django.db.models import Prefetch, Q
+from django.db import IntegrityError, transaction
+from django.db.models import F, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,11 +35,13 @@ from wenku.notices.services import Kind, notify, site_language
 from wenku.site.models import ReviewMode, SiteSettings
 from wenku.site.sensitive import sensitive_words_in
 
-from .models import Comment
+from .models import Comment, CommentReport, Report
 from .services import ActionRefused, require_published
 
 MAX_TEXT = 1000
 COMMENTS_PER_HOUR = 20
+# Reports by this many readers send a visible comment back to review.
+REPORTS_TO_HOLD = 3
 
 
 def _clean(text: str) -> str:
@@ -131,6 +136,32 @@ def delete(user, comment: Comment) -> None:
     Comment.objects.filter(pk=comment.pk).update(status=Comment.Status.DELETED)
     if was_visible:
         _touch(comment.document)
+
+
+def report(user, comment: Comment, reason: str) -> Comment:
+    """`user` reports `comment`; returns it as it is now (held once enough readers did)."""
+    if reason not in Report.Reason.values:
+        raise ActionRefused(_("请选择举报原因。"), "invalid", 400)
+    if comment.status != Comment.Status.VISIBLE:
+        raise ActionRefused(_("评论不存在。"), "not_found", 404)
+    if comment.author_id == user.pk:
+        raise ActionRefused(_("不能举报自己的评论。"), "own_comment", 403)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                CommentReport.objects.create(reporter=user, comment=comment, reason=reason)
+        except IntegrityError:
+            raise ActionRefused(_("你已经举报过这条评论。"), "duplicate", 409) from None
+        Comment.objects.filter(pk=comment.pk).update(report_count=F("report_count") + 1)
+        comment.refresh_from_db()
+        if comment.report_count >= REPORTS_TO_HOLD:
+            held = Comment.objects.filter(pk=comment.pk, status=Comment.Status.VISIBLE).update(
+                status=Comment.Status.PENDING, note=_("被多人举报，等待审核")
+            )
+            if held:
+                _touch(comment.document)
+                comment.refresh_from_db()
+    return comment
 
 
 def set_status(comment: Comment, status: str, note: str = "") -> None:

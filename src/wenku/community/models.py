@@ -154,6 +154,8 @@ class Comment(models.Model):
     )
     # Why it waits for a moderator, or why one hid it.
     note = models.CharField(_("说明"), max_length=300, blank=True)
+    # Readers who reported it (CommentReport rows); at REPORTS_TO_HOLD it waits for review.
+    report_count = models.PositiveIntegerField(_("被举报次数"), default=0)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
 
     class Meta:
@@ -164,6 +166,27 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return self.text[:40]
+
+
+class CommentReport(models.Model):
+    """A reader's report of a comment (one per reader and comment)."""
+
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
+    reason = models.CharField(_("举报原因"), max_length=12, choices=Report.Reason.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("评论举报")
+        verbose_name_plural = _("评论举报")
+        constraints = [
+            models.UniqueConstraint(fields=["reporter", "comment"], name="comment_report_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reporter} ! {self.comment_id}"
 
 
 class Follow(models.Model):

@@ -12,5 +12,6 @@ urlpatterns = [
     path("doc/<id:number>/rating/", views.rate, name="rate"),
     path("doc/<id:number>/comments/", views.comment, name="comment"),
     path("comments/<id:comment_id>/delete/", views.delete_comment, name="delete_comment"),
+    path("comments/<id:comment_id>/report/", views.report_comment, name="report_comment"),
     path("u/<id:user_id>/follow/", views.follow, name="follow"),
 ]

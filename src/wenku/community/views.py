@@ -140,7 +140,12 @@ def rating_context(request: HttpRequest, document) -> dict:
 def comments_context(request: HttpRequest, document) -> dict:
     """What `community/_comments.html` shows (also on the document page)."""
     thread = comments.thread(document, request.user)
-    return {"document": document, "comments": thread, "comment_count": comments.visible_in(thread)}
+    return {
+        "document": document,
+        "comments": thread,
+        "comment_count": comments.visible_in(thread),
+        "comment_report_reasons": Report.Reason.choices,
+    }
 
 
 @login_required
@@ -249,3 +254,16 @@ def follow(request: HttpRequest, user_id: int) -> HttpResponse:
     else:
         messages.success(request, _("已关注。") if on else _("已取消关注。"))
     return redirect(_follow_next(request, target))
+
+
+@login_required
+@require_POST
+def report_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
+    made = get_object_or_404(Comment.objects.select_related("document"), pk=comment_id)
+    document = document_for(request, made.document.number)
+    error = ""
+    try:
+        comments.report(request.user, made, request.POST.get("reason", ""))
+    except services.ActionRefused as exc:
+        error = exc.message
+    return _after_comment(request, document, error, _("举报已提交，谢谢。"))
