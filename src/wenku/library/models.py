@@ -134,6 +134,12 @@ class Format(models.TextChoices):
     CSV = "csv", "CSV"
     PDF = "pdf", "PDF"
     EPUB = "epub", "EPUB"
+    # China's fixed-layout format (GB/T 33190): government documents, e-invoices.
+    OFD = "ofd", "OFD"
+    # Images uploaded as documents (scans): each image a page, its text recognised (OCR).
+    JPG = "jpg", "JPG"
+    PNG = "png", "PNG"
+    TIFF = "tiff", "TIFF"
 
 
 def new_public_number() -> int:
@@ -338,6 +344,14 @@ class Page(models.Model):
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="pages")
     number = models.PositiveIntegerField(_("页码"))
     text = models.TextField(_("文本"), blank=True)
+    class TextSource(models.TextChoices):
+        LAYER = "layer", _("文字层")
+        OCR = "ocr", _("文字识别")
+
+    # Where `text` came from: the PDF's text layer, or recognised from the page image (OCR).
+    text_source = models.CharField(
+        _("文本来源"), max_length=5, choices=TextSource.choices, default=TextSource.LAYER
+    )
     image = models.FileField(_("预览图"), max_length=255, blank=True)
     width_pt = models.FloatField(_("宽（磅）"), default=0)
     height_pt = models.FloatField(_("高（磅）"), default=0)

@@ -17,7 +17,7 @@ class SiteSettingsAdmin(AuditedAdmin):
                                     "download_login_required",
                                     "daily_downloads_per_user", "daily_downloads_per_ip"]}),
         (_("上传与预览"), {"fields": ["allowed_formats", "max_upload_mb", "preview_pages",
-                                    "preview_percent"]}),
+                                    "preview_percent", "ocr_enabled"]}),
         (_("审核"), {"fields": ["review_mode", "trust_after_approved", "duplicate_threshold",
                               "complaints_before_upload_ban"]}),
         (_("积分规则"), {"fields": ["register_bonus", "register_bonus_after_verification",

@@ -94,6 +94,11 @@ class SiteSettings(models.Model):
             "“新用户需审核”时，已有这么多篇文档通过审核的用户不再需要审核；0 表示不自动信任"
         ),
     )
+    ocr_enabled = models.BooleanField(
+        _("识别扫描页的文字（OCR）"),
+        default=True,
+        help_text=_("没有文字层的页面（扫描件、图片）在转换后识别文字，用于搜索和资源描述"),
+    )
     duplicate_threshold = models.FloatField(
         _("疑似重复的相似度阈值"),
         default=0.8,
