@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -10,19 +11,29 @@ from django.views.decorators.http import require_GET
 
 from wenku.library.access import document_for
 from wenku.library.models import Document, Tag
+from wenku.library.pagecache import cached_for_anonymous
 
 from .forms import SearchForm
 from .index import search_in_document
+from .models import log_search
 from .services import run_search
 
 
+def _log_hit(request: HttpRequest, note) -> None:
+    """A copy of the results served from the cache is still a search (related searches and
+    the top queries learn from the log)."""
+    if note is not None and settings.WENKU.search_log:
+        log_search(*note, 0.0, None)
+
+
 @require_GET
+@cached_for_anonymous(on_hit=_log_hit)
 def results(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET)
     found = run_search(request.user, form)
     params = request.GET.copy()
     params.pop("page", None)
-    return render(
+    response = render(
         request,
         "search/results.html",
         {
@@ -33,6 +44,9 @@ def results(request: HttpRequest) -> HttpResponse:
             "page_range": _page_range(found.page, found.pages),
         },
     )
+    if found.query and found.page == 1:
+        response.cache_note = (form.value("q", ""), found.query.normalized, found.total)
+    return response
 
 
 def _page_range(current: int, last: int, width: int = 4) -> list[int]:

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
 from wenku.library.models import Category, Document, Format
+from wenku.library.pagecache import cached_for_anonymous
 from wenku.web.related import LIST_FIELDS
 
 SORTS = {
@@ -33,6 +34,7 @@ def _roots():
     return roots
 
 
+@cached_for_anonymous
 def home(request: HttpRequest) -> HttpResponse:
     public = Document.objects.public()
     return render(
@@ -47,6 +49,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@cached_for_anonymous
 def category(request: HttpRequest, pk: int) -> HttpResponse:
     node = get_object_or_404(Category.objects.select_related("parent__parent"), pk=pk)
     # A category lists its own documents and those of its sub-categories (two levels down).
