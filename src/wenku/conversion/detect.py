@@ -20,7 +20,9 @@ import olefile
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from . import ofd
 from .errors import RejectedFile
+from .images import IMAGE_MAGIC, check_image
 from .pdf import open_pdf
 from .textcodec import decode, detect_encoding
 
@@ -28,7 +30,7 @@ log = logging.getLogger("wenku.conversion")
 
 ACCEPTED_EXTENSIONS = {
     "docx", "doc", "odt", "rtf", "txt", "pptx", "ppt", "odp",
-    "xlsx", "xls", "ods", "csv", "pdf", "epub",
+    "xlsx", "xls", "ods", "csv", "pdf", "epub", "ofd", "jpg", "jpeg", "png", "tif", "tiff",
 }  # fmt: skip
 TEXT_EXTENSIONS = {"txt": "txt", "csv": "csv", "text": "txt", "md": "txt", "log": "txt"}
 # Plain text under a document's name: Word opens it as text, and so do we.
@@ -102,6 +104,8 @@ def detect(path: Path, filename: str) -> Detected:
     if b"%PDF-" in head[:1024]:
         check_pdf(path)
         return Detected("pdf")
+    if head.startswith(IMAGE_MAGIC):
+        return Detected(check_image(path))
     if head.startswith(b"PK\x03\x04"):
         return Detected(_zip_format(path, ext))
     if head.startswith(OLE_MAGIC):
@@ -203,12 +207,16 @@ def _zip_format(path: Path, ext: str) -> str:
             if fmt is None and "[Content_Types].xml" in names:
                 fmt = next((f for part, f in OOXML_MAIN_PARTS.items() if part in names), None)
                 fmt = fmt or _ooxml_by_content_type(zf.read("[Content_Types].xml"))
+            if fmt is None and ofd.is_ofd(zf):
+                fmt = "ofd"
             if fmt is None:
                 raise RejectedFile(
-                    _("压缩包不是受支持的文档（DOCX、XLSX、PPTX、ODT、ODS、ODP 或 EPUB）。"),
+                    _("压缩包不是受支持的文档（DOCX、XLSX、PPTX、ODT、ODS、ODP、EPUB 或 OFD）。"),
                     code="unsupported" if ext not in ACCEPTED_EXTENSIONS else "malformed",
                 )
             _check_xml_parts(zf, infos)
+            if fmt == "ofd":
+                ofd.check_package(zf)
             if fmt in ("odt", "ods", "odp") and _odf_encrypted(zf, names):
                 raise RejectedFile(ENCRYPTED_MESSAGE(), code="encrypted")
             if fmt == "epub" and _epub_drm(zf, names):

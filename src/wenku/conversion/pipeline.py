@@ -1,4 +1,6 @@
-"""Any accepted file to a PDF: the LibreOffice half of the pipeline, free of Django models."""
+"""Any accepted file to a PDF: the LibreOffice half of the pipeline, free of Django models.
+OFD is drawn by our own renderer (`ofd_draw`) and images become pages (`images`), without
+LibreOffice."""
 
 from __future__ import annotations
 
@@ -7,6 +9,8 @@ import shutil
 from pathlib import Path
 
 from .detect import Detected, decrypt_default_password
+from .images import images_to_pdf
+from .ofd_draw import ofd_to_pdf
 from .office import HTML_FILTER, OfficeConverter, office_timeout
 from .prepare import csv_to_xlsx, epub_to_html, txt_to_docx
 
@@ -19,6 +23,10 @@ def to_pdf(
     """Return a PDF for `src` (the file itself when it already is one)."""
     if detected.format == "pdf":
         return src
+    if detected.format == "ofd":
+        return ofd_to_pdf(src, workdir / "converted.pdf", title=title)
+    if detected.format in ("jpg", "png", "tiff"):
+        return images_to_pdf(src, workdir / "converted.pdf")
     timeout = office_timeout(src.stat().st_size)
     out = workdir / "converted.pdf"
     fmt = detected.format

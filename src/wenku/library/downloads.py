@@ -45,6 +45,10 @@ CONTENT_TYPES = {
     "ods": "application/vnd.oasis.opendocument.spreadsheet",
     "csv": "text/csv",
     "epub": "application/epub+zip",
+    "ofd": "application/ofd",
+    "jpg": "image/jpeg",
+    "png": "image/png",
+    "tiff": "image/tiff",
 }
 
 

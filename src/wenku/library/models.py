@@ -344,6 +344,7 @@ class Page(models.Model):
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="pages")
     number = models.PositiveIntegerField(_("页码"))
     text = models.TextField(_("文本"), blank=True)
+
     class TextSource(models.TextChoices):
         LAYER = "layer", _("文字层")
         OCR = "ocr", _("文字识别")

@@ -4,20 +4,47 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('library', '0006_document_rating_count_rating_sum'),
+        ("library", "0006_document_rating_count_rating_sum"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='page',
-            name='text_source',
-            field=models.CharField(choices=[('layer', '文字层'), ('ocr', '文字识别')], default='layer', max_length=5, verbose_name='文本来源'),
+            model_name="page",
+            name="text_source",
+            field=models.CharField(
+                choices=[("layer", "文字层"), ("ocr", "文字识别")],
+                default="layer",
+                max_length=5,
+                verbose_name="文本来源",
+            ),
         ),
         migrations.AlterField(
-            model_name='document',
-            name='format',
-            field=models.CharField(choices=[('docx', 'DOCX'), ('doc', 'DOC'), ('odt', 'ODT'), ('rtf', 'RTF'), ('txt', 'TXT'), ('pptx', 'PPTX'), ('ppt', 'PPT'), ('odp', 'ODP'), ('xlsx', 'XLSX'), ('xls', 'XLS'), ('ods', 'ODS'), ('csv', 'CSV'), ('pdf', 'PDF'), ('epub', 'EPUB'), ('ofd', 'OFD'), ('jpg', 'JPG'), ('png', 'PNG'), ('tiff', 'TIFF')], max_length=8, verbose_name='格式'),
+            model_name="document",
+            name="format",
+            field=models.CharField(
+                choices=[
+                    ("docx", "DOCX"),
+                    ("doc", "DOC"),
+                    ("odt", "ODT"),
+                    ("rtf", "RTF"),
+                    ("txt", "TXT"),
+                    ("pptx", "PPTX"),
+                    ("ppt", "PPT"),
+                    ("odp", "ODP"),
+                    ("xlsx", "XLSX"),
+                    ("xls", "XLS"),
+                    ("ods", "ODS"),
+                    ("csv", "CSV"),
+                    ("pdf", "PDF"),
+                    ("epub", "EPUB"),
+                    ("ofd", "OFD"),
+                    ("jpg", "JPG"),
+                    ("png", "PNG"),
+                    ("tiff", "TIFF"),
+                ],
+                max_length=8,
+                verbose_name="格式",
+            ),
         ),
     ]

@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('site', '0005_complaints_before_upload_ban'),
+        ("site", "0005_complaints_before_upload_ban"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='sitesettings',
-            name='ocr_enabled',
-            field=models.BooleanField(default=True, help_text='没有文字层的页面（扫描件、图片）在转换后识别文字，用于搜索和资源描述', verbose_name='识别扫描页的文字（OCR）'),
+            model_name="sitesettings",
+            name="ocr_enabled",
+            field=models.BooleanField(
+                default=True,
+                help_text="没有文字层的页面（扫描件、图片）在转换后识别文字，用于搜索和资源描述",
+                verbose_name="识别扫描页的文字（OCR）",
+            ),
         ),
     ]

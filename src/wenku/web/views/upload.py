@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from wenku.accounts.services import client_ip
+from wenku.conversion.detect import ACCEPTED_EXTENSIONS, TEXT_AS_DOCUMENT, TEXT_EXTENSIONS
 from wenku.conversion.ingest import Duplicate, IngestError, Metadata, ingest, upload_limit_mb
 from wenku.library.forms import UploadForm
 
@@ -44,6 +45,12 @@ def _outcome(upload, request: HttpRequest, form: UploadForm, single: bool) -> di
     }
 
 
+# The file picker offers what ingest accepts (the bytes decide; this only filters the dialog).
+ACCEPT = ",".join(
+    f".{ext}" for ext in sorted(ACCEPTED_EXTENSIONS | set(TEXT_EXTENSIONS) | TEXT_AS_DOCUMENT)
+)
+
+
 @login_required
 def upload(request: HttpRequest) -> HttpResponse:
     wants_json = "application/json" in request.headers.get("Accept", "")
@@ -63,5 +70,5 @@ def upload(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "library/upload.html",
-        {"form": form, "results": results, "max_upload_mb": upload_limit_mb()},
+        {"form": form, "results": results, "max_upload_mb": upload_limit_mb(), "accept": ACCEPT},
     )
