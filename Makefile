@@ -23,6 +23,7 @@ bench: setup
 	@$(PY) bench/fidelity.py --quick
 	@$(PY) bench/dedupe.py --quick
 	@$(PY) bench/page.py --quick
+	@$(PY) bench/ocr.py --quick
 	@$(PY) bench/cluster.py --quick
 
 # The API against its OpenAPI document with many more generated requests than the suite's run.

@@ -19,7 +19,10 @@ LO_PACKAGES="libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress
 # so that pages break where Office breaks them.
 FONT_PACKAGES="fonts-noto-cjk fonts-hanazono fonts-liberation2 fonts-crosextra-carlito fonts-crosextra-caladea"
 # redis-server: the tests start one on a free port for the shared-cache tests (WENKU_CACHE_URL).
-OTHER_PACKAGES="$FONT_PACKAGES fontconfig qpdf gettext redis-server"
+# Tesseract's models for OCR of scanned pages (conversion/ocr.py reads them through tesserocr),
+# and its command line (bench/ocr.py compares it).
+OCR_PACKAGES="tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-chi-tra tesseract-ocr-eng"
+OTHER_PACKAGES="$FONT_PACKAGES $OCR_PACKAGES fontconfig qpdf gettext redis-server"
 # For the browser tests (chromium; on Ubuntu a snap wrapper) and bench/page.py (wrk); not fatal.
 OPTIONAL_PACKAGES="chromium wrk"
 # faketime: the test command runs its second pass at 23:30 UTC (scripts/test.sh).

@@ -100,6 +100,10 @@ class Config:
     office_timeout_max: float = 900.0
     render_timeout_per_page: float = 10.0
     text_timeout_per_page: float = 1.0
+    # OCR of pages without a text layer (wenku.conversion.ocr): time limit per page, and the
+    # resolution pages are rendered at for it.
+    ocr_timeout_per_page: float = 20.0
+    ocr_dpi: int = 200
     max_attempts: int = 3
     retry_backoff: float = 5.0
 

@@ -36,6 +36,7 @@ from wenku.library.models import Document, Page
 from wenku.notices.services import Kind, notify, site_language
 from wenku.storage import save_new
 
+from . import ocr
 from .detect import detect
 from .errors import ConversionError
 from .office import OfficeConverter, office_timeout
@@ -212,6 +213,7 @@ def _convert(document: Document, workdir: Path) -> None:
                     _extend_lease(
                         document, settings.WENKU.render_timeout_per_page, progress=progress
                     )
+            ocr_late = _recognise(document, pdf_path, pages)
             for page, write in images:
                 page.image = write.result()
             if pdf_path != source:
@@ -232,8 +234,22 @@ def _convert(document: Document, workdir: Path) -> None:
     if skipped:
         shown = "、".join(str(n) for n in skipped[:10]) + ("…" if len(skipped) > 10 else "")
         notices.append(_("原文件第 %(pages)s 页已损坏，无法显示，已略过。") % {"pages": shown})
+    notices.append(ocr.timeout_notice(ocr_late))
     notice = "".join(notices)
     _publish(document, pages, pdf_name, notice=notice)
+
+
+def _recognise(document: Document, pdf_path: Path, pages: list[Page]) -> list[int]:
+    """The stage 识别文字 (site setting): the text of pages without a usable text layer, while
+    their images are being stored; returns the pages that overran the time limit."""
+    if not ocr.enabled():
+        return []
+
+    def progress(done: int, total: int) -> None:
+        seconds = settings.WENKU.ocr_timeout_per_page
+        _extend_lease(document, seconds, stage="识别文字", progress=100 * done // total)
+
+    return ocr.recognise_pages(pdf_path, pages, on_progress=progress)
 
 
 class _Writes:

@@ -28,6 +28,7 @@ from django.utils import timezone
 from wenku.library.models import Document
 from wenku.samples.office import make_docx, make_pptx, make_xlsx
 
+from . import ocr
 from .office import OfficeConverter
 from .pdf import extract_pages
 from .runner import node_name, recover_abandoned, set_worker_identity
@@ -126,6 +127,8 @@ def _warm_up(converter, folder: Path) -> None:
     ):
         converter.convert(src, folder / "w.pdf", timeout=60)
     _warm_python(folder / "w.pdf")
+    if ocr.enabled():  # the OCR models (0.75 s, 110 MB) only where scans will be read
+        ocr.warm_up()
 
 
 def _warm_python(pdf: Path) -> None:

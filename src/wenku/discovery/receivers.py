@@ -17,12 +17,17 @@ def unpublished(sender, document, **kwargs) -> None:
     services.on_unpublished(document)
 
 
-def changed(sender, document, **kwargs) -> None:
+def changed(sender, document, text: bool = False, **kwargs) -> None:
+    """An edit: new keywords; when the pages' text changed too (`text=True`, recognised after
+    publication by `wenku ocr`), the signature and near-duplicate match as at publication."""
     from . import services  # lazy: numpy and rjieba
 
     try:
         with transaction.atomic():
-            services.update_keywords(document)
+            if text:
+                services.on_published(document)
+            else:
+                services.update_keywords(document)
     except Exception:  # noqa: BLE001
         log.exception("keywords failed for document %s", document.pk)
 

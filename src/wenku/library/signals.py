@@ -11,7 +11,8 @@ what may *hold* a document is decided by the ordered publish checks of
 - `document_unpublished(document)`: sent inside the transaction that deletes, hides or
   otherwise withdraws a published document.
 - `document_changed(document)`: sent after an edit of title, description, tags or category of a
-  published document.
+  published document; `document_changed(document, text=True)` after its pages' text changed
+  (recognised later by `wenku ocr`).
 """
 
 from django.dispatch import Signal

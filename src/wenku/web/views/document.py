@@ -119,11 +119,12 @@ def _render_detail(request: HttpRequest, document: Document) -> HttpResponse:
     # Text only of the pages this visitor may read: the chunks, the meta description and the
     # JSON-LD are made from these, and the other pages' text is never even loaded.
     readable = pages_readable_by(document, request.user)
-    texts = list(
+    rows = list(
         document.pages.filter(number__lte=readable)
         .order_by("number")
-        .values_list("text", flat=True)
+        .values_list("text", "text_source")
     )
+    texts = [page_text for page_text, _source in rows]
     document.tag_list = list(document.tags.all())
     tag_ids = [t.pk for t in document.tag_list]
     chunks, cut = text.chunks(texts)
@@ -142,6 +143,8 @@ def _render_detail(request: HttpRequest, document: Document) -> HttpResponse:
         remaining=document.page_count - document.preview_page_count,
         chunks=chunks,
         text_cut=cut,
+        # Any readable page's text recognised from its image (OCR): the text is marked so.
+        text_recognised=any(t and s == Page.TextSource.OCR for t, s in rows),
         readable_pages=readable,
         text_withheld=readable < document.page_count,
         related_docs=found["related"],
